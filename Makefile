@@ -1,0 +1,52 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+# The environment passes through to every command, e.g.
+#   CAPTCHA_TEST_MODE=1 make run     DATABASE_URL=postgres://... make test
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# xstatic-bootstrap builds from an sdist that needs setuptools<81 (constraints-build.txt).
+PIP := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_BUILD_CONSTRAINT=$(CURDIR)/constraints-build.txt \
+	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint messages migrations setup clean
+
+$(PY):
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt constraints-build.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt constraints-build.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py createcachetable
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_demo
+
+run: setup
+	@echo "Starting the portal at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) scripts/i18n.py check
+
+test: $(VENV)/.installed-dev
+	scripts/ensure-system-deps
+	$(MAKE) lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# After changing user-visible strings: update the catalogues, translate the
+# new zh_Hans entries in locale/zh_Hans/LC_MESSAGES/django.po, then run this again.
+messages: $(VENV)/.installed-dev
+	$(PY) scripts/i18n.py update
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+        from .menu import register
+        from .models import Role
+
+        register(
+            section="account",
+            label=_("Change password"),
+            url_name="account_change_password",
+            roles=(Role.ENTERPRISE, Role.INSTITUTION, Role.STAFF),
+        )

@@ -1,0 +1,62 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    INSTITUTION = "institution", _("Service institution")
+    STAFF = "staff", _("Platform staff")
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise")
+    INSTITUTION = "institution", _("Service institution")
+
+
+class Organisation(models.Model):
+    """The enterprise or institution a portal account acts for.
+
+    Created at registration with what the sign-up form asks; the certification
+    app keeps the full, reviewed profile.
+    """
+
+    kind = models.CharField(_("organisation kind"), max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField(_("organisation name"), max_length=100)
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    mobile = models.CharField(_("mobile number"), max_length=11)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.role == Role.ENTERPRISE
+
+    @property
+    def is_institution(self) -> bool:
+        return self.role == Role.INSTITUTION

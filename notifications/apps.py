@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Message centre")
+
+    def ready(self):
+        from accounts.menu import register
+        from accounts.models import Role
+
+        register(
+            section="messages",
+            label=_("Site messages"),
+            url_name="notifications:list",
+            roles=(Role.ENTERPRISE, Role.INSTITUTION, Role.STAFF),
+        )

@@ -1,0 +1,26 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts import views as account_views
+from windows import views as window_views
+
+admin.site.site_header = _("Yinchuan SME Public Service Window Platform admin")
+admin.site.site_title = _("Yinchuan SME Public Service Window Platform admin")
+admin.site.index_title = _("Administration")
+# The admin logs in through the site's login: the same captcha and throttling.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", window_views.home, name="home"),
+    path("terms/", account_views.terms, name="terms"),
+    path("windows/", include("windows.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/signup/", account_views.signup_redirect, name="account_signup"),
+    path("accounts/", include("allauth.urls")),
+    path("messages/", include("notifications.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

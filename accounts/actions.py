@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Organisation, OrganisationKind, Role, User
 
@@ -29,3 +30,16 @@ def organisation_register(
     user.role = ROLE_FOR_KIND[OrganisationKind(kind)]
     user.save(update_fields=["organisation", "role"])
     return organisation
+
+
+def organisation_mark_certified(*, organisation: Organisation, name: str) -> None:
+    """Record an approved certification; the approved name becomes the public name."""
+    organisation.is_certified = True
+    organisation.certified_at = timezone.now()
+    organisation.name = name
+    organisation.save(update_fields=["is_certified", "certified_at", "name"])
+
+
+def organisation_mark_uncertified(*, organisation: Organisation) -> None:
+    organisation.is_certified = False
+    organisation.save(update_fields=["is_certified"])

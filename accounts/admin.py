@@ -38,7 +38,8 @@ class UserInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "contact_name", "mobile", "created_at"]
-    list_filter = ["kind", "created_at"]
+    list_display = ["name", "kind", "is_certified", "contact_name", "mobile", "created_at"]
+    list_filter = ["kind", "is_certified", "created_at"]
+    readonly_fields = ["is_certified", "certified_at"]
     search_fields = ["name", "contact_name", "mobile"]
     inlines = [UserInline]

@@ -26,6 +26,11 @@ class Organisation(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=50)
     mobile = models.CharField(_("mobile number"), max_length=11)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Kept by the certification app's actions: true while an approved
+    # certification stands. Lower apps (windows) read it without importing
+    # certification.
+    is_certified = models.BooleanField(_("certified"), default=False, db_index=True)
+    certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -36,6 +41,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_institution(self) -> bool:
+        return self.kind == OrganisationKind.INSTITUTION
 
 
 class User(AbstractUser):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup_redirect, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("messages/", include("notifications.urls")),
+    path("certification/", include("certification.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
+
+from .actions import membership_approve, membership_decline, membership_restore, membership_suspend
 from .admin_scoping import WindowScopedAdminMixin
-from .models import Announcement, Window, WindowAdministrator
+from .models import Announcement, MembershipStatus, Window, WindowAdministrator, WindowMembership, WindowMembershipLog
 from .permissions import is_hub_admin
 
 
@@ -62,3 +65,66 @@ class AnnouncementAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Withdraw the selected announcements"), permissions=["change"])
     def unpublish(self, request, queryset):
         queryset.update(is_published=False)
+
+
+class WindowMembershipLogInline(admin.TabularInline):
+    model = WindowMembershipLog
+    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _status_is(status):
+    return lambda membership: membership.status == status
+
+
+@admin.register(WindowMembership)
+class WindowMembershipAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
+    window_admin_permissions = frozenset({"view", "change"})
+    list_display = ["organisation", "window", "status", "applied_at", "decided_at"]
+    list_filter = ["status", "window"]
+    search_fields = ["organisation__name", "window__name"]
+    list_select_related = ["organisation", "window"]
+    readonly_fields = ["window", "organisation", "status", "reason", "applied_at", "decided_at"]
+    fields = readonly_fields
+    inlines = [WindowMembershipLogInline]
+    transitions = [
+        AdminTransition(
+            "approve",
+            _("Approve"),
+            lambda obj, actor, reason: membership_approve(membership=obj, actor=actor),
+            available=_status_is(MembershipStatus.APPLIED),
+        ),
+        AdminTransition(
+            "decline",
+            _("Decline"),
+            lambda obj, actor, reason: membership_decline(membership=obj, actor=actor, reason=reason),
+            available=_status_is(MembershipStatus.APPLIED),
+            needs_reason=True,
+            style="danger",
+        ),
+        AdminTransition(
+            "suspend",
+            _("Suspend"),
+            lambda obj, actor, reason: membership_suspend(membership=obj, actor=actor, reason=reason),
+            available=_status_is(MembershipStatus.ACTIVE),
+            needs_reason=True,
+            style="danger",
+        ),
+        AdminTransition(
+            "restore",
+            _("Restore"),
+            lambda obj, actor, reason: membership_restore(membership=obj, actor=actor),
+            available=_status_is(MembershipStatus.SUSPENDED),
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # institutions apply themselves; admins import them in bulk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record stays for disputes

@@ -33,6 +33,14 @@ class WindowScopedAdminMixin:
         window_ids = administered_window_ids(request.user)
         if window_ids is None:
             return queryset
+        return self.scope_queryset(queryset, window_ids)
+
+    def scope_queryset(self, queryset, window_ids):
+        """The rows a window administrator of `window_ids` may see.
+
+        Override where the link to a window is not one lookup (e.g. a regional
+        window covers the organisations of its district).
+        """
         queryset = queryset.filter(**self._window_filter(window_ids))
         # A lookup through a to-many relation can repeat rows.
         return queryset.distinct() if self.window_lookup_is_many else queryset

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class District(models.TextChoices):
@@ -123,3 +125,102 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MembershipStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    ACTIVE = "active", _("Joined")
+    DECLINED = "declined", _("Declined")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class WindowMembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MembershipStatus.ACTIVE)
+
+
+class WindowMembership(FSMModelMixin, models.Model):
+    """An institution's membership of a window (manual 备注: select the Yinchuan window).
+
+    Only active members publish services in, and bid on demands of, the window.
+    """
+
+    window = models.ForeignKey(Window, verbose_name=_("window"), on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="window_memberships",
+    )
+    status = FSMField(
+        _("status"), max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.APPLIED, protected=True
+    )
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why it was declined or suspended."))
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = WindowMembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("window membership")
+        verbose_name_plural = _("window memberships")
+        ordering = ["window__sort_order", "-applied_at"]
+        constraints = [models.UniqueConstraint(fields=["window", "organisation"], name="unique_window_membership")]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.window}"
+
+    # Transition bodies only move the state; actions do the rest.
+    @transition(field=status, source=MembershipStatus.APPLIED, target=MembershipStatus.ACTIVE)
+    def approve(self):
+        pass
+
+    @transition(field=status, source=MembershipStatus.APPLIED, target=MembershipStatus.DECLINED)
+    def decline(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED],
+        target=MembershipStatus.WITHDRAWN,
+    )
+    def withdraw(self):
+        pass
+
+    @transition(field=status, source=MembershipStatus.ACTIVE, target=MembershipStatus.SUSPENDED)
+    def suspend(self):
+        pass
+
+    @transition(field=status, source=MembershipStatus.SUSPENDED, target=MembershipStatus.ACTIVE)
+    def restore(self):
+        pass
+
+    @transition(
+        field=status, source=[MembershipStatus.DECLINED, MembershipStatus.WITHDRAWN], target=MembershipStatus.APPLIED
+    )
+    def reapply(self):
+        pass
+
+
+class WindowMembershipLog(models.Model):
+    """One row per membership transition: who, when, from, to, why."""
+
+    membership = models.ForeignKey(
+        WindowMembership, verbose_name=_("window membership"), on_delete=models.CASCADE, related_name="logs"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("operator"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=MembershipStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=MembershipStatus.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership log")
+        verbose_name_plural = _("membership logs")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.membership}: {self.from_status} → {self.to_status}"

@@ -127,8 +127,8 @@ def test_registration_requires_agreeing_to_the_terms(client):
 def test_missing_required_fields_each_get_a_message(client):
     response = client.post(reverse("accounts:signup_enterprise"), signup_data(organisation_name="", contact_name=""))
     errors = response.context["form"].errors
-    assert errors["organisation_name"] == ["这个字段是必须的"]
-    assert errors["contact_name"] == ["这个字段是必须的"]
+    assert errors["organisation_name"] == ["此项为必填项。"]
+    assert errors["contact_name"] == ["此项为必填项。"]
 
 
 def test_generic_signup_url_leads_to_the_choice(client):

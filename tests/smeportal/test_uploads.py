@@ -328,9 +328,11 @@ def test_our_pixel_limit_does_not_depend_on_pillows_global(monkeypatch):
     ],
 )
 def test_refusal_messages(data, message):
-    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
-        clean_image_upload(upload(data))
-    assert excinfo.value.messages == [message]
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as excinfo:
+            clean_image_upload(upload(data))
+        # Lazy messages: read them while English is active.
+        assert excinfo.value.messages == [message]
 
 
 # Form field -------------------------------------------------------------------
@@ -436,10 +438,12 @@ def stored(settings, tmp_path):
 
 
 def read_response(response):
+    # Close the file itself, not the response: response.close() sends
+    # request_finished, which touches the database connection.
     try:
         return b"".join(response.streaming_content)
     finally:
-        response.close()
+        response.file_to_stream.close()
 
 
 @pytest.mark.parametrize(

@@ -64,6 +64,17 @@ def _check_reviewer(actor, application):
         raise ActionRefused(_("You may not review this application."))
 
 
+def _code_certified_elsewhere(application) -> bool:
+    if not application.credit_code:
+        return False
+    return (
+        CertificationApplication.objects.approved()
+        .filter(credit_code=application.credit_code)
+        .exclude(organisation_id=application.organisation_id)
+        .exists()
+    )
+
+
 @transaction.atomic
 def application_start(*, organisation: Organisation, actor) -> CertificationApplication:
     """【立即认证】: the application in progress, or a new draft.
@@ -134,6 +145,12 @@ def application_submit(*, application: CertificationApplication, actor) -> Certi
     errors = completeness_errors(application)
     if errors:
         raise ActionRefused(_("Please complete the marked fields before submitting."), field_errors=errors)
+    if _code_certified_elsewhere(application):
+        message = _(
+            "This unified social credit code is already certified for another account. "
+            "If it is your organisation, please contact the platform administrators."
+        )
+        raise ActionRefused(message, field_errors={"credit_code": message})
     before, after = run_transition(application, "submit", _("Only a draft or returned application can be submitted."))
     application.submitted_at = timezone.now()
     application.decision_reason = ""

@@ -1,5 +1,9 @@
-from django.contrib import admin
-from django.urls import reverse
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -9,8 +13,13 @@ from windows.models import Window, WindowKind, WindowMembership
 
 from .actions import application_approve, application_return, application_revoke
 from .choices import ApplicationStatus
+from .imports import COLUMNS, import_institutions, template_csv
 from .models import CertificationApplication, CertificationLog, ServiceDomain
 from .selectors import COVERING_MEMBERSHIP, applications_in_windows
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or Excel file"), help_text=_("UTF-8 .csv or .xlsx, with the header row."))
 
 
 class WindowFilter(admin.SimpleListFilter):
@@ -118,8 +127,55 @@ class CertificationApplicationAdmin(TransitionAdminMixin, WindowScopedAdminMixin
         ),
     ]
 
+    change_list_template = "admin/certification/application_change_list.html"
+
     def scope_queryset(self, queryset, window_ids):
         return applications_in_windows(queryset, window_ids)
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="certification_import"),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="certification_import_template",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Bulk import of institutions from the provincial platform (hub administrators)."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = import_institutions(form.cleaned_data["file"], actor=request.user)
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                if not result.errors:
+                    self.message_user(
+                        request,
+                        _("%(count)d institutions imported.") % {"count": len(result.created)},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:certification_certificationapplication_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import institutions from the provincial platform"),
+            "form": form,
+            "result": result,
+            "columns": COLUMNS,
+        }
+        return TemplateResponse(request, "admin/certification/import.html", context)
+
+    def import_template_view(self, request):
+        response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="institutions-template.csv"'
+        return response
 
     def has_add_permission(self, request):
         return False  # organisations apply themselves

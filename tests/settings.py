@@ -5,6 +5,7 @@ is set in the environment before importing it.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -24,3 +25,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+
+# Uploads of the test run go to a throw-away folder, never into the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="smeportal-test-media-"))  # noqa: F405
+PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"

@@ -147,3 +147,14 @@ def membership_restore(*, membership: WindowMembership, actor) -> WindowMembersh
     _log(membership, actor, before, after)
     _notify_organisation(membership, _("Your membership of %(window)s is restored") % {"window": membership.window})
     return membership
+
+
+@transaction.atomic
+def membership_register_imported(*, organisation, window: Window, actor, note: str) -> WindowMembership:
+    """An application to join, recorded by an administrator for an organisation
+    imported from the provincial platform (manual 备注). Approving it still
+    needs the organisation's approved certification."""
+    membership, created = WindowMembership.objects.get_or_create(window=window, organisation=organisation)
+    if created:
+        _log(membership, actor, "", membership.status, note)
+    return membership

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Role, User
 
-# serialized_rollback: the flush after a transactional test must not lose the windows of the data migration.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_enterprise_registers_then_logs_in_with_captcha(live_server, page):

@@ -28,4 +28,4 @@ class Command(BaseCommand):
                 logins.extend(import_module(module_name).load(self.stdout) or [])
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (username / password):"))
         for role, username, password in logins:
-            self.stdout.write(f"  {role:<28} {username:<20} {password}")
+            self.stdout.write(f"  {role:<44} {username:<18} {password}")

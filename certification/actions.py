@@ -231,5 +231,19 @@ def application_revoke(*, application: CertificationApplication, actor, reason: 
     application.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "updated_at"])
     _log(application, actor, before, after, reason)
     organisation_mark_uncertified(organisation=application.organisation)
+    # A change waiting for review must not quietly certify the organisation
+    # again: it goes back to the applicant, to be reviewed afresh.
+    pending = (
+        CertificationApplication.objects.select_for_update()
+        .filter(organisation_id=application.organisation_id, status=ApplicationStatus.SUBMITTED)
+        .first()
+    )
+    if pending is not None:
+        old, new = run_transition(pending, "return_for_changes", _("The pending change cannot be returned."))
+        pending.decided_at = application.decided_at
+        pending.decided_by = actor
+        pending.decision_reason = _("The certification was revoked: %(reason)s") % {"reason": reason}
+        pending.save(update_fields=["status", "decided_at", "decided_by", "decision_reason", "updated_at"])
+        _log(pending, actor, old, new, pending.decision_reason)
     _notify_applicant(application, _("Your certification was revoked"), _("Reason: %(reason)s") % {"reason": reason})
     return application

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 from windows.models import Window, WindowKind, WindowMembership
+from windows.permissions import is_hub_admin
 
 from .actions import application_approve, application_return, application_revoke
 from .choices import ApplicationStatus
@@ -121,6 +122,7 @@ class CertificationApplicationAdmin(TransitionAdminMixin, WindowScopedAdminMixin
             _("Revoke certification"),
             lambda obj, actor, reason: application_revoke(application=obj, actor=actor, reason=reason),
             available=_status_is(ApplicationStatus.APPROVED),
+            permitted=is_hub_admin,
             needs_reason=True,
             bulk=False,
             style="danger",

@@ -37,6 +37,7 @@ class AdminTransition:
     label: Any
     run: Callable[[Any, Any, str], Any]  # (obj, actor, reason)
     available: Callable[[Any], bool] = lambda obj: True
+    permitted: Callable[[Any], bool] = lambda user: True  # who sees the button at all
     needs_reason: bool = False
     bulk: bool = True
     style: str = "default"  # "danger" marks destructive buttons
@@ -81,7 +82,7 @@ class TransitionAdminMixin:
                     "url": reverse("admin:{}_{}_transition".format(*info), args=[obj.pk, t.name]),
                 }
                 for t in self.transitions
-                if t.available(obj)
+                if t.available(obj) and t.permitted(request.user)
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -122,7 +123,7 @@ class TransitionAdminMixin:
         if not self.has_change_permission(request):
             return actions
         for transition in self.transitions:
-            if transition.bulk:
+            if transition.bulk and transition.permitted(request.user):
                 function = self._bulk_action(transition)
                 actions[f"transition_{transition.name}"] = (function, f"transition_{transition.name}", transition.label)
         return actions
@@ -151,7 +152,7 @@ class TransitionAdminMixin:
                     transition.run(obj, request.user, reason)
                     done += 1
                 except ActionRefused as refusal:
-                    refused.append(f"“{obj}”: {refusal.message}")
+                    refused.append(_("“%(object)s”: %(message)s") % {"object": obj, "message": refusal.message})
             if done:
                 modeladmin.message_user(
                     request, _("%(action)s: %(count)d done.") % {"action": transition.label, "count": done}

@@ -84,3 +84,130 @@ class NotificationFactory(DjangoModelFactory):
     recipient = factory.SubFactory(EnterpriseUserFactory)
     title = factory.Sequence(lambda n: f"消息{n}")
     body = "消息内容"
+
+
+# Certification and window membership ----------------------------------------------
+# (imports kept here so the factories above stay as they were)
+
+import datetime  # noqa: E402
+from decimal import Decimal  # noqa: E402
+from io import BytesIO  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from certification.actions import application_approve, application_submit  # noqa: E402
+from certification.models import CertificationApplication, ServiceDomain  # noqa: E402
+from certification.validators import org_code_check_character, uscc_check_character  # noqa: E402
+from windows.actions import membership_apply, membership_approve  # noqa: E402
+
+VALID_USCC = "914403001922038216"  # Huawei
+OTHER_VALID_USCC = "91330100799655058B"
+VALID_ORG_CODE = "19220382-1"
+
+
+def png_bytes(size=(32, 24), color=(200, 30, 30)) -> bytes:
+    """A small, valid PNG made in memory."""
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def unique_uscc(n: int) -> str:
+    """A valid 统一社会信用代码 for 银川 (640100) whose organisation code body is `n`."""
+    body = f"{n % 10**8:08d}"
+    first17 = f"91640100{body}{org_code_check_character(body)}"
+    return first17 + uscc_check_character(first17)
+
+
+def _is_institution(application) -> bool:
+    return application.kind == OrganisationKind.INSTITUTION
+
+
+class CertificationApplicationFactory(DjangoModelFactory):
+    """A complete application (every field review needs), as a draft unless `status` is given.
+
+    The FSM field is protected only once the row is loaded, so `status=...` works here.
+    """
+
+    class Meta:
+        model = CertificationApplication
+        skip_postgeneration_save = True
+
+    organisation = factory.LazyFunction(lambda: EnterpriseUserFactory().organisation)
+    kind = factory.LazyAttribute(lambda o: o.organisation.kind)
+    name = factory.LazyAttribute(lambda o: o.organisation.name)
+    # A code of its own: one code cannot be certified for two organisations.
+    credit_code = factory.Sequence(lambda n: unique_uscc(70_000_000 + n))
+    org_code = ""
+    legal_representative = "王建国"
+    registered_capital = Decimal("500.00")
+    established_on = datetime.date(2012, 3, 15)
+    enterprise_type = factory.LazyAttribute(lambda o: "" if _is_institution(o) else "limited")
+    institution_type = factory.LazyAttribute(lambda o: "public" if _is_institution(o) else "")
+    district = "xingqing"
+    industry = factory.LazyAttribute(lambda o: "" if _is_institution(o) else "I")
+    scale = factory.LazyAttribute(lambda o: "" if _is_institution(o) else "small")
+    employees = factory.LazyAttribute(lambda o: None if _is_institution(o) else 48)
+    service_area = factory.LazyAttribute(lambda o: "银川市及周边" if _is_institution(o) else "")
+    introduction = "专注于中小企业服务。"
+    registered_address = "宁夏银川市兴庆区解放东街1号"
+    business_scope = "软件开发；信息技术咨询服务"
+    contact_name = "李娜"
+    landline = ""
+    mobile = "13995100001"
+    email = ""
+    licence = factory.LazyFunction(lambda: ContentFile(png_bytes(), name="licence.png"))
+
+    @factory.post_generation
+    def service_domains(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is not None:
+            obj.service_domains.set(extracted)
+        elif obj.kind == OrganisationKind.INSTITUTION:
+            obj.service_domains.set(ServiceDomain.objects.filter(code__in=["information", "legal"]))
+
+
+def organisation_user(organisation) -> User:
+    """An active user of the organisation (made when it has none)."""
+    user = organisation.users.filter(is_active=True).first()
+    if user is None:
+        user_factory = InstitutionUserFactory if organisation.is_institution else EnterpriseUserFactory
+        user = user_factory(organisation=organisation)
+    return user
+
+
+def complete_application(organisation=None, **overrides) -> CertificationApplication:
+    """A complete draft application of `organisation` (a new enterprise when omitted)."""
+    if organisation is not None:
+        overrides["organisation"] = organisation
+    return CertificationApplicationFactory(**overrides)
+
+
+def approved_application(organisation, **overrides) -> CertificationApplication:
+    """A complete application run through the real actions: submit, then a hub admin approves.
+
+    The organisation ends up certified under the application's name.
+    """
+    application = complete_application(organisation, **overrides)
+    application_submit(application=application, actor=organisation_user(organisation))
+    application_approve(application=application, actor=HubAdminFactory())
+    application.refresh_from_db()
+    organisation.refresh_from_db()
+    return application
+
+
+def certified_institution(*window_slugs_active: str) -> User:
+    """An institution user whose organisation is certified and an active member of the windows."""
+    user = InstitutionUserFactory()
+    approved_application(user.organisation)
+    user.organisation.refresh_from_db()
+    if window_slugs_active:
+        memberships = membership_apply(
+            organisation=user.organisation, windows=[window(slug) for slug in window_slugs_active], actor=user
+        )
+        approver = HubAdminFactory()
+        for membership in memberships:
+            membership_approve(membership=membership, actor=approver)
+    return user

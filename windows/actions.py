@@ -7,7 +7,7 @@ from notifications.actions import notify
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
 
-from .models import Window, WindowMembership, WindowMembershipLog
+from .models import MembershipStatus, Window, WindowMembership, WindowMembershipLog
 from .permissions import administered_window_ids
 from .selectors import reviewers_for_windows
 
@@ -81,6 +81,16 @@ def membership_withdraw(*, membership: WindowMembership, actor) -> WindowMembers
     before, after = run_transition(membership, "withdraw", _("This membership cannot be withdrawn in its state."))
     membership.save(update_fields=["status"])
     _log(membership, actor, before, after)
+    if before == MembershipStatus.APPLIED:
+        title = _("%(organisation)s cancelled its application to join %(window)s")
+    else:
+        title = _("%(organisation)s has left %(window)s")
+    for reviewer in reviewers_for_windows([membership.window_id]):
+        notify(
+            recipient=reviewer,
+            title=title % {"organisation": membership.organisation, "window": membership.window},
+            url=reverse("admin:windows_windowmembership_change", args=[membership.pk]),
+        )
     return membership
 
 
@@ -141,6 +151,8 @@ def membership_suspend(*, membership: WindowMembership, actor, reason: str) -> W
 def membership_restore(*, membership: WindowMembership, actor) -> WindowMembership:
     membership = lock(WindowMembership, membership.pk)
     _check_may_administer(actor, membership)
+    if not membership.organisation.is_certified:
+        raise ActionRefused(_("The institution's certification is not approved."))
     before, after = run_transition(membership, "restore", _("Only suspended members can be restored."))
     membership.reason = ""
     membership.save(update_fields=["status", "reason"])

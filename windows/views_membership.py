@@ -33,7 +33,7 @@ def membership_list(request):
         row["can_apply"] = status in APPLICABLE
         row["can_withdraw"] = status in WITHDRAWABLE
     applicable = [row["window"] for row in rows if row["can_apply"]]
-    form = MembershipApplyForm(request.POST or None, applicable_windows=applicable)
+    form = MembershipApplyForm(request.POST if request.method == "POST" else None, applicable_windows=applicable)
     if request.method == "POST" and form.is_valid():
         try:
             memberships = membership_apply(

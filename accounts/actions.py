@@ -1,5 +1,7 @@
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+
+from smeportal.search import tsvector_value
 
 from .models import Organisation, OrganisationKind, Role, User
 
@@ -29,15 +31,24 @@ def organisation_register(
     user.organisation = organisation
     user.role = ROLE_FOR_KIND[OrganisationKind(kind)]
     user.save(update_fields=["organisation", "role"])
+    organisation_reindex(organisation=organisation)
     return organisation
 
 
-def organisation_mark_certified(*, organisation: Organisation, name: str) -> None:
-    """Record an approved certification; the approved name becomes the public name."""
+def organisation_reindex(*, organisation: Organisation) -> None:
+    """Refresh the keyword-search index of the organisation's name (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        Organisation.objects.filter(pk=organisation.pk).update(search_vector=tsvector_value(organisation.name))
+
+
+def organisation_mark_certified(*, organisation: Organisation, name: str, district: str) -> None:
+    """Record an approved certification; its name and district become the public ones."""
     organisation.is_certified = True
     organisation.certified_at = timezone.now()
     organisation.name = name
-    organisation.save(update_fields=["is_certified", "certified_at", "name"])
+    organisation.district = district
+    organisation.save(update_fields=["is_certified", "certified_at", "name", "district"])
+    organisation_reindex(organisation=organisation)
 
 
 def organisation_mark_uncertified(*, organisation: Organisation) -> None:

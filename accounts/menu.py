@@ -15,6 +15,7 @@ from .models import Role
 SECTIONS = {
     "certification": _("Certification centre"),
     "demands": _("Service demands"),
+    "services": _("Service management"),
     "orders": _("Order management"),
     "complaints": _("Complaints"),
     "reviews": _("Review management"),

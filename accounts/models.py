@@ -1,6 +1,18 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class District(models.TextChoices):
+    """The districts and counties of Yinchuan; regional windows and organisations use them."""
+
+    XINGQING = "xingqing", _("Xingqing District")
+    JINFENG = "jinfeng", _("Jinfeng District")
+    XIXIA = "xixia", _("Xixia District")
+    YONGNING = "yongning", _("Yongning County")
+    HELAN = "helan", _("Helan County")
+    LINGWU = "lingwu", _("Lingwu City")
 
 
 class Role(models.TextChoices):
@@ -30,7 +42,13 @@ class Organisation(models.Model):
     # certification stands. Lower apps (windows) read it without importing
     # certification.
     is_certified = models.BooleanField(_("certified"), default=False, db_index=True)
+    district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True, db_index=True)
     certified_at = models.DateTimeField(_("certified at"), null=True, blank=True)
+    # Kept by the reviews app's actions; the catalogue sorts by them.
+    rating_avg = models.DecimalField(_("average score"), max_digits=3, decimal_places=2, null=True, blank=True)
+    rating_count = models.PositiveIntegerField(_("number of reviews"), default=0)
+    # Bigram index of the name for keyword search on PostgreSQL (smeportal.search).
+    search_vector = SearchVectorField(_("search index"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -188,7 +188,9 @@ def application_approve(*, application: CertificationApplication, actor) -> Cert
     except IntegrityError as error:  # another approval got there first
         raise ActionRefused(_("This organisation's certification changed meanwhile; please reload.")) from error
     _log(application, actor, before, after)
-    organisation_mark_certified(organisation=application.organisation, name=application.name)
+    organisation_mark_certified(
+        organisation=application.organisation, name=application.name, district=application.district
+    )
     _notify_applicant(application, _("Your certification is approved"), _("Your organisation is now certified."))
     return application
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from accounts.validators import validate_mobile
-from smeportal.uploads import ImageUploadField, clean_image_upload
+from smeportal.uploads import ImageUploadField, MultipleImageField
 
 from .models import CertificationApplication, QualificationCertificate, ServiceDomain
 from .rules import either_of_fields, required_fields
@@ -59,30 +59,14 @@ LABELS = {
 }
 
 
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.FileField):
-    """Several images at once, each checked like a single upload."""
-
-    widget = MultipleImageInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > MAX_CERTIFICATES:
-            raise forms.ValidationError(
-                _("At most %(count)d images at a time.") % {"count": MAX_CERTIFICATES}, code="too_many_files"
-            )
-        return [clean_image_upload(upload) for upload in files]
-
-
 class CertificationForm(forms.ModelForm):
     """机构信息 (manual 2.3). Every field may stay empty in a draft; 【提请审核】
     checks completeness (certification.rules) and shows what is missing."""
 
     licence = ImageUploadField(label=_("Business licence"), required=False)
-    new_certificates = MultipleImageField(label=_("Qualification certificates"), required=False)
+    new_certificates = MultipleImageField(
+        label=_("Qualification certificates"), required=False, max_files=MAX_CERTIFICATES
+    )
     remove_certificates = forms.ModelMultipleChoiceField(
         label=_("Remove certificates"),
         queryset=QualificationCertificate.objects.none(),

@@ -115,3 +115,19 @@ def keyword_filter(keyword: str, *, vector_fields: list[str], text_fields: list[
             any_field |= Q(**{f"{field}__icontains": term})
         condition &= any_field
     return condition
+
+
+def create_gin_index(table: str, column: str, name: str):
+    """A migration operation: a GIN index on a tsvector column, on PostgreSQL only
+    (SQLite keeps the column, unused, and searches by substring)."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{column}")')
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

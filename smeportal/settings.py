@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "windows",
     "notifications",
     "certification",
+    "services",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -274,3 +274,25 @@ def _safe_download_name(name: str | None) -> str:
         return ""
     name = "".join(ch for ch in name if ch.isprintable()).replace("/", "_").replace("\\", "_")
     return name.strip()
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    """Several images in one file input, each checked like a single upload."""
+
+    def __init__(self, *, max_files: int = 5, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("help_text", lazy(_help_text, str)())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > self.max_files:
+            raise ValidationError(
+                gettext("At most %(count)d images at a time.") % {"count": self.max_files}, code="too_many_files"
+            )
+        return [clean_image_upload(upload) for upload in files]

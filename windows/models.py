@@ -5,16 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-
-class District(models.TextChoices):
-    """The districts and counties of Yinchuan; regional windows and organisations use them."""
-
-    XINGQING = "xingqing", _("Xingqing District")
-    JINFENG = "jinfeng", _("Jinfeng District")
-    XIXIA = "xixia", _("Xixia District")
-    YONGNING = "yongning", _("Yongning County")
-    HELAN = "helan", _("Helan County")
-    LINGWU = "lingwu", _("Lingwu City")
+from accounts.models import District  # noqa: F401  (re-exported: windows.models.District)
 
 
 class WindowKind(models.TextChoices):

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from .models import Window, WindowKind
+from .sections import render_sections
 
 
 def home(request):
@@ -16,6 +17,7 @@ def home(request):
             "regional_windows": [w for w in windows if w.kind == WindowKind.REGIONAL],
             "industry_windows": [w for w in windows if w.kind == WindowKind.INDUSTRY],
             "announcements": announcements,
+            "sections": render_sections(request),
         },
     )
 
@@ -25,5 +27,9 @@ def window_detail(request, slug):
     return render(
         request,
         "windows/detail.html",
-        {"window": window, "announcements": window.announcements.published()[:10]},
+        {
+            "window": window,
+            "announcements": window.announcements.published()[:10],
+            "sections": render_sections(request, window),
+        },
     )

@@ -27,7 +27,7 @@ def test_migration_creates_the_hub_and_its_windows():
 
 
 def test_home_page_is_the_hubs_and_lists_every_window(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("home"))
     content = response.content.decode()
     assert "银川市中小企业公共综合服务窗口平台" in content

@@ -11,3 +11,4 @@ def reference_data(transactional_db):
     with the migrations' own, idempotent, functions."""
     import_module("windows.migrations.0002_create_hub_and_windows").create_windows(apps, None)
     import_module("certification.migrations.0002_service_domains").create_domains(apps, None)
+    import_module("services.migrations.0002_categories").create_categories(apps, None)

@@ -10,7 +10,7 @@ PIP := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_BUILD_CONSTRAINT=$(CUR
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages migrations setup clean
+.PHONY: run test lint messages migrations setup clean bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -47,6 +47,17 @@ test: $(VENV)/.installed-dev
 # new zh_Hans entries in locale/zh_Hans/LC_MESSAGES/django.po, then run this again.
 messages: $(VENV)/.installed-dev
 	$(PY) scripts/i18n.py update
+
+# Benchmarks on PostgreSQL (see bench/run.py): a fresh database with 100,000 services,
+# then the pages against the bare /healthz view under gunicorn.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/smeportal_bench
+BENCH_SERVICES ?= 100000
+bench: $(VENV)/.installed-dev
+	psql "$(dir $(BENCH_DB))postgres" -q -c "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))" -c "CREATE DATABASE $(notdir $(BENCH_DB))"
+	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py migrate -v0
+	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py createcachetable
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/generate.py --services $(BENCH_SERVICES)
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

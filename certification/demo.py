@@ -68,12 +68,13 @@ def licence_image(text: str) -> ContentFile:
     return ContentFile(buffer.getvalue(), name="demo-licence.png")
 
 
-def _certify(user, profile, reviewer):
+def certify(user, profile, reviewer, domain_codes=("management_consulting", "talent_training")):
+    """Certify through the real actions; `reviewer` None leaves it 待审核."""
     application = application_start(organisation=user.organisation, actor=user)
     for name, value in profile.items():
         setattr(application, name, value)
     application.licence = licence_image(profile["credit_code"])
-    domains = ServiceDomain.objects.filter(code__in=["management_consulting", "talent_training"])
+    domains = ServiceDomain.objects.filter(code__in=domain_codes)
     application_save_draft(
         application=application,
         actor=user,
@@ -89,7 +90,7 @@ def load(stdout):
     for username, profile in PROFILES.items():
         user = User.objects.get(username=username)
         if approved_application(user.organisation) is None:
-            _certify(user, profile, admin)
+            certify(user, profile, admin)
     institution = User.objects.get(username="demo_institution")
     if not institution.organisation.window_memberships.exists():
         windows = list(Window.objects.filter(slug__in=DEMO_WINDOWS))
@@ -114,5 +115,5 @@ def load(stdout):
             "mobile": mobile,
             "introduction": "专利、商标代理与知识产权咨询。",
         }
-        _certify(pending, profile, reviewer=None)  # left 待审核 for the reviewers
+        certify(pending, profile, reviewer=None)  # left 待审核 for the reviewers
     return [("Institution, certification pending (待审核)", username, DEMO_PASSWORD)]

@@ -155,11 +155,17 @@ def service_submit(*, service: Service, actor) -> Service:
     return service
 
 
+def search_texts(title, summary, category) -> list[str]:
+    """What keyword search looks at in a service (its institution's name has its own index)."""
+    return [title, summary, category.name, category.parent.name if category.parent_id else ""]
+
+
 def service_reindex(*, service: Service) -> None:
     """Refresh the keyword-search index of a service (PostgreSQL only)."""
     if connection.vendor == "postgresql":
+        category = service.category
         Service.objects.filter(pk=service.pk).update(
-            search_vector=tsvector_value(service.title, service.summary, service.category.name)
+            search_vector=tsvector_value(*search_texts(service.title, service.summary, category))
         )
 
 

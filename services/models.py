@@ -149,9 +149,10 @@ class Service(FSMModelMixin, models.Model):
         verbose_name_plural = _("services")
         ordering = ["-listed_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-listed_at"], name="service_status_listed_idx"),
+            models.Index(fields=["status", "-listed_at", "-id"], name="service_status_listed_idx"),
             models.Index(fields=["institution", "status"], name="service_institution_idx"),
-            models.Index(fields=["status", "price"], name="service_status_price_idx"),
+            models.Index(fields=["status", "price", "-id"], name="service_status_price_idx"),
+            models.Index(fields=["status", "-order_count", "-id"], name="service_status_orders_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,8 +18,10 @@ from windows.models import MembershipStatus, Window, WindowMembership
 
 from .models import Service, ServiceCategory, ServiceStatus
 
+# Listed services always have listed_at; plain "-listed_at" lets the
+# (status, listed_at DESC, id DESC) index deliver the newest first.
 SERVICE_SORTS = {
-    "newest": [F("listed_at").desc(nulls_last=True), "-pk"],
+    "newest": ["-listed_at", "-pk"],
     "price": [F("price").asc(nulls_last=True), "-pk"],
     "rating": [F("institution__rating_avg").desc(nulls_last=True), "-institution__rating_count", "-pk"],
     "orders": ["-order_count", "-pk"],
@@ -81,14 +83,19 @@ def public_services():
 
 
 def _with_card_data(queryset):
-    """What a result card shows, fetched in a fixed number of queries."""
-    return queryset.select_related("institution", "category__parent").prefetch_related(
-        "windows",
-        Prefetch(
-            "institution__window_memberships",
-            queryset=WindowMembership.objects.filter(status=MembershipStatus.ACTIVE),
-            to_attr="active_memberships",
-        ),
+    """What a result card shows, fetched in a fixed number of queries (and
+    without the wide search columns)."""
+    return (
+        queryset.select_related("institution", "category__parent")
+        .defer("search_vector", "content", "process", "institution__search_vector")
+        .prefetch_related(
+            "windows",
+            Prefetch(
+                "institution__window_memberships",
+                queryset=WindowMembership.objects.filter(status=MembershipStatus.ACTIVE),
+                to_attr="active_memberships",
+            ),
+        )
     )
 
 
@@ -100,7 +107,9 @@ def shown_windows(service) -> list[Window]:
 
 def _keyword(queryset, keyword: str):
     condition = keyword_filter(
-        keyword, vector_fields=["search_vector"], text_fields=["title", "summary", "institution__name"]
+        keyword,
+        vector_fields=["search_vector"],
+        text_fields=["title", "summary", "category__name", "category__parent__name", "institution__name"],
     )
     if condition is None:
         return queryset
@@ -114,7 +123,12 @@ def _keyword(queryset, keyword: str):
 def search_services(filters: ServiceFilters):
     queryset = public_services()
     if filters.category:
-        queryset = queryset.filter(Q(category__code=filters.category) | Q(category__parent__code=filters.category))
+        # Resolve the code to category ids first: an OR across two joins is one
+        # no index can serve.
+        ids = ServiceCategory.objects.filter(
+            Q(code=filters.category) | Q(parent__code=filters.category)
+        ).values_list("pk", flat=True)
+        queryset = queryset.filter(category_id__in=list(ids))
     if filters.window:
         queryset = queryset.filter(windows__slug=filters.window).filter(
             Exists(_active_membership({"window__slug": filters.window}))
@@ -215,17 +229,36 @@ def search_institutions(filters: InstitutionFilters):
     condition = keyword_filter(filters.keyword, vector_fields=["search_vector"], text_fields=["name"])
     if condition is not None:
         queryset = queryset.filter(condition)
-    queryset = queryset.annotate(
-        listed_service_count=Count("services", filter=Q(services__status=ServiceStatus.LISTED), distinct=True)
+    if filters.sort == "services":
+        # Only this sort needs the count per row; pages get theirs from attach_service_counts.
+        queryset = queryset.annotate(
+            listed_service_count=Count("services", filter=Q(services__status=ServiceStatus.LISTED))
+        )
+    return (
+        queryset.defer("search_vector")
+        .prefetch_related(
+            Prefetch("certification_applications", queryset=_approved_profiles(), to_attr="approved_profiles"),
+            Prefetch(
+                "window_memberships",
+                queryset=WindowMembership.objects.filter(status=MembershipStatus.ACTIVE).select_related("window"),
+                to_attr="active_memberships",
+            ),
+        )
+        .order_by(*INSTITUTION_SORTS.get(filters.sort, INSTITUTION_SORTS["rating"]))
     )
-    return queryset.prefetch_related(
-        Prefetch("certification_applications", queryset=_approved_profiles(), to_attr="approved_profiles"),
-        Prefetch(
-            "window_memberships",
-            queryset=WindowMembership.objects.filter(status=MembershipStatus.ACTIVE).select_related("window"),
-            to_attr="active_memberships",
-        ),
-    ).order_by(*INSTITUTION_SORTS.get(filters.sort, INSTITUTION_SORTS["rating"]))
+
+
+def attach_service_counts(institutions) -> None:
+    """Set `listed_service_count` on each institution of a page, in one query."""
+    institutions = list(institutions)
+    counts = dict(
+        Service.objects.filter(institution__in=institutions, status=ServiceStatus.LISTED)
+        .values_list("institution_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for institution in institutions:
+        institution.listed_service_count = counts.get(institution.pk, 0)
 
 
 def institution_for_public(pk: int):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused
+from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_file
 
 from .actions import service_delist, service_save, service_start_revision, service_submit
@@ -19,6 +20,7 @@ from .permissions import get_image_for_user, get_own_service
 from .selectors import (
     InstitutionFilters,
     ServiceFilters,
+    attach_service_counts,
     category_tree,
     institution_for_public,
     my_services,
@@ -41,7 +43,7 @@ def service_list(request):
     """【服务需求】 → 【找服务】: public, filterable, bookmarkable."""
     form = ServiceSearchForm(request.GET or None)
     filters = ServiceFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
-    page = Paginator(search_services(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(search_services(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "services/list.html",
@@ -85,7 +87,8 @@ def institution_list(request):
     """【服务需求】 → 【找机构】."""
     form = InstitutionSearchForm(request.GET or None)
     filters = InstitutionFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
-    page = Paginator(search_institutions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(search_institutions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_service_counts(page.object_list)
     return render(
         request, "services/institutions.html", {"form": form, "page": page, "query": _query_without_page(request)}
     )
@@ -96,7 +99,7 @@ def institution_detail(request, pk):
     institution = institution_for_public(pk)
     if institution is None:
         raise Http404
-    services = Paginator(search_services(ServiceFilters(institution=institution.pk)), PAGE_SIZE).get_page(
+    services = CappedPaginator(search_services(ServiceFilters(institution=institution.pk)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     profile = institution.approved_profiles[0] if institution.approved_profiles else None

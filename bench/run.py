@@ -1,0 +1,122 @@
+"""Measure pages against the bare /healthz view, under the same gunicorn, in one run.
+
+    make bench            # PostgreSQL database smeportal_bench, 100,000 services
+
+Prints, for each page, requests per second with 4 concurrent clients and the
+median / 95th percentile latency, and the ratio to /healthz measured in the
+same run (a page's cost over the server's own floor). Only 127.0.0.1 is ever
+contacted; every loop is bounded in requests and time.
+"""
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+TIME_LIMIT = 60.0  # seconds per page at most
+
+PAGES = [
+    ("bare view /healthz", "/healthz"),
+    ("找服务 (newest)", "/services/"),
+    ("找服务 q=法律 (2 chars)", "/services/?q=%E6%B3%95%E5%BE%8B"),
+    ("找服务 q=税 (1 char)", "/services/?q=%E7%A8%8E"),
+    ("找服务 q=知识产权 (4 chars)", "/services/?q=%E7%9F%A5%E8%AF%86%E4%BA%A7%E6%9D%83"),
+    ("找服务 category+price sort", "/services/?category=legal&sort=price"),
+    ("找服务 page 50", "/services/?page=50"),
+    ("找机构", "/services/institutions/"),
+    ("home page", "/"),
+]
+
+
+def measure(path: str) -> tuple[float, float, float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + TIME_LIMIT
+    per_client = REQUESTS // CONCURRENCY
+
+    def client():
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        for _ in range(per_client):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Host": "localhost"})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            with lock:
+                latencies.append(time.perf_counter() - started)
+        connection.close()
+
+    # Warm up (connections, caches), then measure.
+    for _ in range(5):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        connection.request("GET", path, headers={"Host": "localhost"})
+        connection.getresponse().read()
+        connection.close()
+    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    return len(latencies) / elapsed, statistics.median(latencies) * 1000, p95 * 1000
+
+
+def main() -> int:
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret"),
+        "DJANGO_ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+    }
+    env.pop("DJANGO_DEBUG", None)
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "smeportal.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(50):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"{'page':<32} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'x /healthz':>10}")
+        baseline = None
+        for label, path in PAGES:
+            rate, median, p95 = measure(path)
+            baseline = baseline or median
+            print(f"{label:<32} {rate:>8.1f} {median:>10.1f} {p95:>8.1f} {median / baseline:>10.1f}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Pagination that never counts more rows than a person will page through.
+
+Counting every match of a broad search over a large catalogue costs more than
+showing the page itself; people refine a search long before page 50. So the
+count stops at `cap` (shown as "1000+") and pages end there.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, cap: int = 1000, **kwargs):
+        self.cap = cap
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def count(self) -> int:
+        # COUNT over a LIMITed subquery: the database stops at cap + 1 rows.
+        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        pages = super().num_pages
+        return min(pages, max(1, -(-self.cap // self.per_page)))

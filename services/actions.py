@@ -52,6 +52,10 @@ def _check_may_publish(institution, windows) -> None:
     allowed = active_window_ids(institution)
     if not allowed:
         raise ActionRefused(_("Join a window first: services are published in the windows you are a member of."))
+    if not windows:
+        raise ActionRefused(
+            _("Choose at least one window."), field_errors={"windows": _("Choose at least one window.")}
+        )
     outside = [window for window in windows if window.pk not in allowed]
     if outside:
         raise ActionRefused(
@@ -117,8 +121,10 @@ def service_start_revision(*, service: Service, actor) -> Service:
     """【修改】 a listed service: its open new version, or a new draft copy of it."""
     _check_owner(actor, service)
     service = lock(Service, service.pk)
-    if service.status != ServiceStatus.LISTED:
+    if service.status in EDITABLE_STATUSES:
         return service  # not listed: edited in place
+    if service.status != ServiceStatus.LISTED:
+        raise ActionRefused(_("This service is pending review or replaced and cannot be changed now."))
     open_revision = service.revisions.exclude(status=ServiceStatus.SUPERSEDED).first()
     if open_revision is not None:
         return open_revision

@@ -25,9 +25,11 @@ def get_own_service(user, pk: int) -> Service:
 
 def get_image_for_user(user, pk: int) -> ServiceImage:
     """A service picture: public for listed services, else the institution's and reviewers' only."""
+    from .selectors import public_services  # selectors import this module's neighbours
+
     image = get_object_or_404(ServiceImage.objects.select_related("service"), pk=pk)
     service = image.service
-    if service.is_listed:
+    if public_services().filter(pk=service.pk).exists():
         return image
     if user.is_authenticated and (user.organisation_id == service.institution_id or can_review(user, service)):
         return image

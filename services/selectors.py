@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Organisation, OrganisationKind
 from certification.choices import ApplicationStatus
 from certification.models import CertificationApplication
-from smeportal.search import LiteralTsQuery, keyword_filter, tsquery_text
+from smeportal.search import LiteralTsQuery, keyword_filter, query_terms, tsquery_text
 from windows.models import MembershipStatus, Window, WindowMembership
 
 from .models import Service, ServiceCategory, ServiceStatus
@@ -106,18 +107,21 @@ def shown_windows(service) -> list[Window]:
 
 
 def _keyword(queryset, keyword: str):
-    condition = keyword_filter(
-        keyword,
-        vector_fields=["search_vector"],
-        text_fields=["title", "summary", "category__name", "category__parent__name", "institution__name"],
-    )
-    if condition is None:
-        return queryset
-    if connection.vendor == "postgresql":
-        # The institution's name has its own index; match it there and join by id.
-        by_name = Organisation.objects.filter(search_vector=LiteralTsQuery(tsquery_text(keyword))).values("pk")
-        condition |= Q(institution_id__in=by_name)
-    return queryset.filter(condition)
+    """Every term must match the service's text or its institution's name."""
+    if connection.vendor != "postgresql":
+        condition = keyword_filter(
+            keyword,
+            vector_fields=[],
+            text_fields=["title", "summary", "category__name", "category__parent__name", "institution__name"],
+        )
+        return queryset if condition is None else queryset.filter(condition)
+    for term in query_terms(keyword):
+        tsquery = LiteralTsQuery(tsquery_text(term))
+        # The institution's name has its own index. Its matches are fetched as
+        # ids first: an IN (subquery) would keep the service index out of the plan.
+        institution_ids = list(Organisation.objects.filter(search_vector=tsquery).values_list("pk", flat=True)[:1000])
+        queryset = queryset.filter(Q(search_vector=tsquery) | Q(institution_id__in=institution_ids))
+    return queryset
 
 
 def search_services(filters: ServiceFilters):
@@ -125,9 +129,9 @@ def search_services(filters: ServiceFilters):
     if filters.category:
         # Resolve the code to category ids first: an OR across two joins is one
         # no index can serve.
-        ids = ServiceCategory.objects.filter(
-            Q(code=filters.category) | Q(parent__code=filters.category)
-        ).values_list("pk", flat=True)
+        ids = ServiceCategory.objects.filter(Q(code=filters.category) | Q(parent__code=filters.category)).values_list(
+            "pk", flat=True
+        )
         queryset = queryset.filter(category_id__in=list(ids))
     if filters.window:
         queryset = queryset.filter(windows__slug=filters.window).filter(
@@ -166,6 +170,11 @@ def category_tree():
 def service_for_public(pk: int):
     """A service page: listed and visible, or None."""
     return _with_card_data(public_services()).filter(pk=pk).prefetch_related("images").first()
+
+
+def own_service_preview(pk: int, institution_id: int):
+    """An institution's own service in any state, for its preview."""
+    return _with_card_data(Service.objects.filter(pk=pk, institution_id=institution_id)).first()
 
 
 def other_services_of(service, limit: int = 6):
@@ -231,9 +240,7 @@ def search_institutions(filters: InstitutionFilters):
         queryset = queryset.filter(condition)
     if filters.sort == "services":
         # Only this sort needs the count per row; pages get theirs from attach_service_counts.
-        queryset = queryset.annotate(
-            listed_service_count=Count("services", filter=Q(services__status=ServiceStatus.LISTED))
-        )
+        queryset = queryset.annotate(listed_service_count=Coalesce(Subquery(_public_count_by_institution()), 0))
     return (
         queryset.defer("search_vector")
         .prefetch_related(
@@ -248,11 +255,23 @@ def search_institutions(filters: InstitutionFilters):
     )
 
 
+def _public_count_by_institution():
+    return (
+        public_services()
+        .filter(institution=OuterRef("pk"))
+        .order_by()
+        .values("institution")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+
+
 def attach_service_counts(institutions) -> None:
-    """Set `listed_service_count` on each institution of a page, in one query."""
+    """Set `listed_service_count` (the services the public sees) on each institution of a page, in one query."""
     institutions = list(institutions)
     counts = dict(
-        Service.objects.filter(institution__in=institutions, status=ServiceStatus.LISTED)
+        public_services()
+        .filter(institution__in=institutions)
         .values_list("institution_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -30,6 +30,9 @@ from .selectors import (
     search_services,
     service_for_public,
 )
+from .selectors import (
+    own_service_preview as _own_service_with_card_data,
+)
 
 PAGE_SIZE = 20
 
@@ -59,7 +62,7 @@ def service_detail(request, pk):
             return redirect(successor)
         if request.user.is_authenticated and request.user.organisation_id:
             # The institution previews its own unlisted service.
-            own = Service.objects.filter(pk=pk, institution_id=request.user.organisation_id).first()
+            own = _own_service_with_card_data(pk, request.user.organisation_id)
             if own is not None:
                 return render(request, "services/detail.html", {"service": own, "preview": True, "others": []})
         raise Http404

@@ -28,10 +28,15 @@ def _postgres_only(request):
         pytest.skip("needs PostgreSQL: set DATABASE_URL (CI runs these)")
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if "e2e" in item.nodeid.split("/"):
-            item.add_marker(pytest.mark.e2e)
+    """Browser tests run last: live_server flushes the database after each one,
+    which would take the data-migration rows (windows, categories) from any
+    database test that pytest-django could not recognise as one and ran later."""
+    browser = [item for item in items if "e2e" in item.nodeid.split("/")]
+    for item in browser:
+        item.add_marker(pytest.mark.e2e)
+    items[:] = [item for item in items if item not in browser] + browser
 
 
 @pytest.fixture(scope="session")

@@ -211,3 +211,121 @@ def certified_institution(*window_slugs_active: str) -> User:
         for membership in memberships:
             membership_approve(membership=membership, actor=approver)
     return user
+
+
+# Service catalogue ------------------------------------------------------------------
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from services.actions import service_approve, service_save, service_submit  # noqa: E402
+from services.models import Service, ServiceCategory, ServiceStatus  # noqa: E402
+from windows.models import MembershipStatus, WindowMembership  # noqa: E402
+
+# A sub-category whose name shares no word with the search tests' keywords.
+NEUTRAL_CATEGORY = "technology_quality-testing"  # 检验检测
+
+
+def category(code: str) -> ServiceCategory:
+    """The categories come from a data migration; tests look them up by code."""
+    return ServiceCategory.objects.get(code=code)
+
+
+def institution_with(*window_slugs_active: str, name=None, district="xingqing", domains=None, **overrides) -> User:
+    """Like certified_institution(), with the certified name, district and service domains chosen."""
+    user = InstitutionUserFactory()
+    if name is not None:
+        overrides["name"] = name
+    if domains is not None:
+        overrides["service_domains"] = list(ServiceDomain.objects.filter(code__in=domains))
+    approved_application(user.organisation, district=district, **overrides)
+    if window_slugs_active:
+        memberships = membership_apply(
+            organisation=user.organisation, windows=[window(slug) for slug in window_slugs_active], actor=user
+        )
+        approver = HubAdminFactory()
+        for membership in memberships:
+            membership_approve(membership=membership, actor=approver)
+    user.organisation.refresh_from_db()
+    return user
+
+
+def service_values(**overrides) -> dict:
+    """The fields of a complete service (negotiable price), as a form would fill them."""
+    values = {
+        "title": "企业信息化咨询",
+        "category": category(NEUTRAL_CATEGORY),
+        "price_mode": "negotiable",
+        "summary": "为中小企业提供专业服务。",
+        "content": "服务内容说明。",
+        "process": "洽谈、签约、实施、验收。",
+        "duration": "30天",
+        "service_area": "银川市",
+        "contact_name": "赵敏",
+        "contact_phone": "0951-6000001",
+    }
+    if isinstance(overrides.get("category"), str):
+        overrides["category"] = category(overrides["category"])
+    values.update(overrides)
+    return values
+
+
+def service_in_state(user, status=ServiceStatus.DRAFT, windows=("xingqing",), **fields) -> Service:
+    """A service row of the user's institution made directly in `status`: no log, no notification.
+
+    The FSM field is protected only once the row is loaded, so `status=...` works here.
+    """
+    service = Service.objects.create(institution=user.organisation, status=status, **service_values(**fields))
+    service.windows.set([window(slug) for slug in windows])
+    return service
+
+
+def active_windows_of(organisation) -> list[Window]:
+    return [
+        m.window
+        for m in WindowMembership.objects.filter(organisation=organisation, status=MembershipStatus.ACTIVE)
+        .select_related("window")
+        .order_by("window__sort_order")
+    ]
+
+
+def published_service(user, *window_slugs, approver=None, images=(), **fields) -> Service:
+    """A service run through the real actions: saved, submitted and approved (so it is indexed).
+
+    Published in the given windows, or in every window the institution is an active member of.
+    """
+    windows = [window(slug) for slug in window_slugs] or active_windows_of(user.organisation)
+    service = service_save(
+        service=Service(**service_values(**fields)), actor=user, windows=windows, new_images=list(images)
+    )
+    service_submit(service=service, actor=user)
+    service_approve(service=service, actor=approver or HubAdminFactory())
+    service.refresh_from_db()
+    return service
+
+
+def bulk_listed_services(organisation, window_slugs, count: int, **fields) -> list[Service]:
+    """`count` listed services of the organisation, written with two bulk inserts (no index, no log)."""
+    now = timezone.now()
+    values = service_values(**fields)
+    title = values.pop("title")
+    services = Service.objects.bulk_create(
+        Service(
+            institution=organisation,
+            status=ServiceStatus.LISTED,
+            listed_at=now - datetime.timedelta(seconds=n),
+            title=f"{title}{n}",
+            **values,
+        )
+        for n in range(count)
+    )
+    if not all(s.pk for s in services):  # a backend that does not return ids
+        services = list(Service.objects.filter(institution=organisation).order_by("pk"))[-count:]
+    through = Service.windows.through
+    windows = [window(slug) for slug in window_slugs]
+    through.objects.bulk_create(through(service_id=s.pk, window_id=w.pk) for s in services for w in windows)
+    return services
+
+
+def png_upload(name="picture.png", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")

@@ -31,29 +31,35 @@ class MenuItem:
     url_name: str
     roles: frozenset[str]
     order: int = 0
+    url_args: tuple = ()
 
 
 _registry: list[MenuItem] = []
 
 
-def register(*, section: str, label, url_name: str, roles=(Role.ENTERPRISE, Role.INSTITUTION), order: int = 0):
+def register(
+    *, section: str, label, url_name: str, roles=(Role.ENTERPRISE, Role.INSTITUTION), order: int = 0, url_args=()
+):
     if section not in SECTIONS:
         raise ValueError(f"Unknown user-centre section {section!r}")
-    item = MenuItem(section, label, url_name, frozenset(roles), order)
+    item = MenuItem(section, label, url_name, frozenset(roles), order, tuple(url_args))
     if item not in _registry:
         _registry.append(item)
 
 
 def menu_for(user, current_path: str = "") -> list[dict]:
-    """The sections and entries a user sees, with the current entry marked."""
+    """The sections and entries a user sees, with the current entry marked
+    (the entry whose address is the longest prefix of the current path)."""
     sections = []
     for key, title in SECTIONS.items():
         items = []
         for item in sorted((i for i in _registry if i.section == key), key=lambda i: i.order):
             if user.role not in item.roles:
                 continue
-            url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+            items.append({"label": item.label, "url": reverse(item.url_name, args=item.url_args), "active": False})
         if items:
             sections.append({"key": key, "title": title, "items": items})
+    matching = [i for s in sections for i in s["items"] if current_path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["active"] = True
     return sections

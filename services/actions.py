@@ -1,4 +1,5 @@
 from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -238,3 +239,8 @@ def service_delist(*, service: Service, actor, reason: str = "") -> Service:
             _("Reason: %(reason)s") % {"reason": reason},
         )
     return service
+
+
+def service_count_order(*, service: Service) -> None:
+    """One more order accepted as done (成交量); called by the orders app's actions."""
+    Service.objects.filter(pk=service.pk).update(order_count=F("order_count") + 1)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "certification",
     "services",
+    "orders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -250,6 +251,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Timers (python manage.py run_timers, from cron): days before the system acts.
+ORDER_ACCEPT_DAYS = env_int("ORDER_ACCEPT_DAYS", 3)  # 待受理 not accepted → 已失效
+ORDER_CHECK_DAYS = env_int("ORDER_CHECK_DAYS", 7)  # 已完成 not checked → 已验收
+ORDER_CANCEL_ANSWER_DAYS = env_int("ORDER_CANCEL_ANSWER_DAYS", 3)  # unanswered cancellation → 已取消
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -30,7 +30,7 @@ def test_center_shows_the_menu_entries_that_exist(enterprise_client):
     assert "站内消息" in content
     assert "修改密码" in content
     # Sections whose features do not exist yet are not shown as dead links.
-    assert "订单管理" not in content
+    assert "投诉维权" not in content and "评价管理" not in content
 
 
 def test_menu_fits_the_role(client, enterprise_user, institution_user, role_specific_entries):

@@ -31,9 +31,15 @@ from .permissions import is_order_staff, party_of
 MAX_ATTACHMENTS = 10
 
 
-def _log(order, actor, event, before="", after="", reason=""):
+def _log(order, actor, event, before=None, after=None, reason=""):
+    """A timeline row; `before`/`after` default to the current state (an event without a transition)."""
     OrderLog.objects.create(
-        order=order, actor=actor, event=event, from_status=before, to_status=after or order.status, reason=reason
+        order=order,
+        actor=actor,
+        event=event,
+        from_status=order.status if before is None else before,
+        to_status=order.status if after is None else after,
+        reason=reason,
     )
 
 
@@ -91,7 +97,7 @@ def order_place(*, service, actor, window, quantity: int, requirements: str = ""
     """【我要申请】: a new order in 待受理; the institution is told."""
     from services.selectors import public_services, shown_windows  # the catalogue's idea of "public"
 
-    organisation = actor.organisation
+    organisation = actor.organisation if actor.is_authenticated else None
     if organisation is None or organisation.kind != Party.ENTERPRISE:
         raise ActionRefused(_("Only enterprise users apply for services."))
     if not organisation.is_certified:
@@ -118,7 +124,7 @@ def order_place(*, service, actor, window, quantity: int, requirements: str = ""
         requirements=requirements,
     )
     _add_attachments(order, actor, list(attachments))
-    _log(order, actor, OrderEvent.PLACED, after=order.status)
+    _log(order, actor, OrderEvent.PLACED, before="")
     _notify_side(
         order,
         Party.INSTITUTION,

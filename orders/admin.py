@@ -52,7 +52,7 @@ class OrderAttachmentInline(admin.TabularInline):
 class OrderAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
     window_admin_permissions = frozenset({"view", "change"})
     list_display = ["number", "service_title", "enterprise", "institution", "window", "status", "created_at"]
-    list_filter = ["status", "window", "institution", "created_at"]
+    list_filter = ["status", "window", ("institution", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["number", "service_title", "enterprise__name", "institution__name"]
     list_select_related = ["enterprise", "institution", "window"]
     date_hierarchy = "created_at"
@@ -116,7 +116,6 @@ class OrderAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin)
             and request.POST.get("action") == "export_xlsx"
             and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
         ):
-            post = request.POST.copy()
-            post["select_across"] = "1"
-            request.POST = post
+            changelist = self.get_changelist_instance(request)
+            return self.export_xlsx(request, changelist.get_queryset(request))
         return super().changelist_view(request, extra_context)

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -91,7 +93,7 @@ def order_list_view(request, tab="all"):
     )
     queryset = order_list(organisation=request.user.organisation, party=party, tab=tab, filters=filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in request.GET.items() if k != "page" and v)
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(
         request,
         "orders/list.html",

@@ -329,3 +329,118 @@ def bulk_listed_services(organisation, window_slugs, count: int, **fields) -> li
 
 def png_upload(name="picture.png", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")
+
+
+# Service orders -----------------------------------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from orders.actions import (  # noqa: E402
+    order_accept,
+    order_cancel,
+    order_check,
+    order_decline,
+    order_finish,
+    order_place,
+    order_request_cancel,
+    run_timers,
+)
+from orders.models import Order, Party  # noqa: E402
+
+
+def certified_enterprise(**overrides) -> User:
+    """An enterprise user whose organisation is certified through the real actions."""
+    user = EnterpriseUserFactory()
+    approved_application(user.organisation, **overrides)
+    user.organisation.refresh_from_db()
+    return user
+
+
+def order_in_state(
+    state: str = "submitted",
+    *,
+    enterprise: User | None = None,
+    institution: User | None = None,
+    service: Service | None = None,
+    window_slug: str = "yinchuan",
+    quantity: int = 1,
+    requirements: str = "",
+    attachments=(),
+    **service_fields,
+) -> Order:
+    """An order placed through `order_place` and moved with the real actions to `state`.
+
+    The service is published by a certified institution, active member of 'yinchuan'
+    (and of `window_slug`); the enterprise is certified. The enterprise user is
+    `order.placed_by`; the institution user is `organisation_user(order.institution)`.
+    States: submitted, in_service, completed, checked, cancelled, declined, expired.
+    """
+    if service is None:
+        if institution is None:
+            slugs = ["yinchuan"] if window_slug == "yinchuan" else ["yinchuan", window_slug]
+            institution = certified_institution(*slugs)
+        service = published_service(institution, **service_fields)
+    institution = institution or organisation_user(service.institution)
+    enterprise = enterprise or certified_enterprise()
+    order = order_place(
+        service=service,
+        actor=enterprise,
+        window=window(window_slug),
+        quantity=quantity,
+        requirements=requirements,
+        attachments=list(attachments),
+    )
+    if state == "submitted":
+        pass
+    elif state == "cancelled":
+        order_cancel(order=order, actor=enterprise)
+    elif state == "declined":
+        order_decline(order=order, actor=institution, reason="暂时无法提供该服务。")
+    elif state == "expired":
+        _expire_only(order)
+    else:
+        order_accept(order=order, actor=institution)
+        if state in ("completed", "checked"):
+            order_finish(order=order, actor=enterprise, completed=True)
+        if state == "checked":
+            order_check(order=order, actor=enterprise)
+        elif state not in ("in_service", "completed"):
+            raise ValueError(f"unknown order state {state!r}")
+    order.refresh_from_db()
+    assert order.status == state, (order.status, state)
+    return order
+
+
+def _expire_only(order: Order) -> None:
+    """Run the order timers with `now` far in the future, the other orders' timers paused meanwhile."""
+    others = list(Order.objects.exclude(pk=order.pk).filter(timers_paused=False).values_list("pk", flat=True))
+    Order.objects.filter(pk__in=others).update(timers_paused=True)
+    try:
+        run_timers(now=timezone.now() + timedelta(days=3650))
+    finally:
+        Order.objects.filter(pk__in=others).update(timers_paused=False)
+
+
+def with_cancel_request(order: Order, by, reason: str = "双方协商一致，不再需要该服务。") -> Order:
+    """The order (in service) with a cancellation asked by `by`: a user, or "enterprise"/"institution"."""
+    if isinstance(by, str):
+        organisation = order.enterprise if by == Party.ENTERPRISE else order.institution
+        by = organisation_user(organisation)
+    order_request_cancel(order=order, actor=by, reason=reason)
+    order.refresh_from_db()
+    return order
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pdf_upload(name="需求说明.pdf", data=PDF_BYTES) -> SimpleUploadedFile:
+    """A small PDF upload, as a browser sends it."""
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def order_document(name="需求说明.pdf"):
+    """An attachment as the order forms hand it to the actions: cleaned, with its original name."""
+    from smeportal.uploads import clean_document_upload
+
+    return clean_document_upload(pdf_upload(name))

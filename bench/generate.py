@@ -4,7 +4,9 @@
 
 Rows are bulk-inserted (the review workflow is not what is measured); search
 vectors are computed with smeportal.search exactly as service_approve does.
-Orders come with the orders app; this generator makes what exists so far.
+Orders (--orders, default 1,000,000) are spread over certified enterprises, with
+one heavy enterprise and one heavy institution (`bench_enterprise`, `bench_institution`,
+password "bench") whose lists the benchmark opens.
 """
 
 import argparse
@@ -12,6 +14,7 @@ import os
 import random
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,8 +28,9 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import District, Organisation, OrganisationKind  # noqa: E402
+from accounts.models import District, Organisation, OrganisationKind, Role, User  # noqa: E402
 from certification.models import CertificationApplication  # noqa: E402
+from orders.models import Order  # noqa: E402
 from services.actions import search_texts  # noqa: E402
 from services.models import Service, ServiceCategory  # noqa: E402
 from smeportal.search import tsvector_literal  # noqa: E402
@@ -67,7 +71,63 @@ def sentence(rng, n):
     return "".join(rng.choice(WORDS) for _ in range(n)) + "服务"
 
 
-def generate(services: int, institutions: int, seed: int) -> None:
+ORDER_STATES = ["submitted", "in_service", "completed", "checked", "checked", "checked", "cancelled", "declined"]
+
+
+def generate_orders(count: int, enterprises: int, rng) -> None:
+    started = time.perf_counter()
+    services = list(Service.objects.filter(status="listed").values_list("pk", "institution_id", "title")[:20000])
+    windows = list(Window.objects.values_list("pk", flat=True))
+    orgs = Organisation.objects.bulk_create(
+        Organisation(
+            kind=OrganisationKind.ENTERPRISE,
+            name=f"{MARK}企业{i}",
+            contact_name="基准",
+            mobile="13900000000",
+            is_certified=True,
+            district="xingqing",
+        )
+        for i in range(enterprises)
+    )
+    heavy_enterprise, heavy_institution = orgs[0], services[0][1]
+    for username, organisation_id, role in (
+        ("bench_enterprise", heavy_enterprise.pk, Role.ENTERPRISE),
+        ("bench_institution", heavy_institution, Role.INSTITUTION),
+    ):
+        user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.organisation_id = organisation_id
+        user.set_password("bench")
+        user.save()
+    now = timezone.now()
+    batch = 10000
+    for start in range(0, count, batch):
+        rows = []
+        for n in range(start, min(count, start + batch)):
+            service_id, institution_id, title = rng.choice(services)
+            # One order in fifty belongs to the heavy enterprise, one in fifty to the heavy institution.
+            enterprise = heavy_enterprise if n % 50 == 0 else rng.choice(orgs)
+            if n % 50 == 1:
+                service_id, institution_id, title = services[0]
+            rows.append(
+                Order(
+                    number=f"BN{n:012d}",
+                    enterprise=enterprise,
+                    institution_id=institution_id,
+                    service_id=service_id,
+                    window_id=rng.choice(windows),
+                    status=rng.choice(ORDER_STATES),
+                    service_title=title,
+                    price_mode="negotiable",
+                    quantity=rng.randint(1, 5),
+                    created_at=now - timedelta(minutes=n),
+                )
+            )
+        Order.objects.bulk_create(rows)
+        if (start // batch) % 10 == 9 or start + batch >= count:
+            print(f"{start + len(rows)} orders, {time.perf_counter() - started:.1f}s", flush=True)
+
+
+def generate(services: int, institutions: int, seed: int, orders: int = 0) -> None:
     rng = random.Random(seed)
     windows = list(Window.objects.all())
     categories = list(ServiceCategory.objects.filter(parent__isnull=False).select_related("parent"))
@@ -145,6 +205,9 @@ def generate(services: int, institutions: int, seed: int) -> None:
                     "UPDATE accounts_organisation SET search_vector = %s::tsvector WHERE id = %s",
                     [(tsvector_literal(o.name), o.pk) for o in orgs],
                 )
+    if orders:
+        with transaction.atomic():
+            generate_orders(orders, max(1, orders // 200), rng)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -155,6 +218,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--institutions", type=int, default=2_000)
+    parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    generate(args.services, args.institutions, args.seed)
+    generate(args.services, args.institutions, args.seed, args.orders)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the bench opens sessions through the project's own models
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
@@ -33,10 +34,43 @@ PAGES = [
     ("找服务 page 50", "/services/?page=50"),
     ("找机构", "/services/institutions/"),
     ("home page", "/"),
+    ("我申请的订单 (heavy enterprise)", "/orders/", "bench_enterprise"),
+    ("我申请的订单 page 40", "/orders/?page=40", "bench_enterprise"),
+    ("收到的订单 待受理 (heavy institution)", "/orders/tab/submitted/", "bench_institution"),
+    ("order detail", "ORDER", "bench_enterprise"),
 ]
 
 
-def measure(path: str) -> tuple[float, float, float]:
+def session_cookie(username: str) -> str:
+    """A logged-in session for a bench user, made directly in the session store."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smeportal.settings")
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def an_order_path(username: str) -> str:
+    from accounts.models import User
+    from orders.models import Order
+
+    user = User.objects.get(username=username)
+    return f"/orders/{Order.objects.filter(enterprise_id=user.organisation_id).values_list('pk', flat=True)[0]}/"
+
+
+def measure(path: str, cookie: str = "") -> tuple[float, float, float]:
     latencies: list[float] = []
     lock = threading.Lock()
     deadline = time.monotonic() + TIME_LIMIT
@@ -48,7 +82,7 @@ def measure(path: str) -> tuple[float, float, float]:
             if time.monotonic() > deadline:
                 break
             started = time.perf_counter()
-            connection.request("GET", path, headers={"Host": "localhost"})
+            connection.request("GET", path, headers={"Host": "localhost", "Cookie": cookie})
             response = connection.getresponse()
             response.read()
             if response.status != 200:
@@ -60,7 +94,7 @@ def measure(path: str) -> tuple[float, float, float]:
     # Warm up (connections, caches), then measure.
     for _ in range(5):
         connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        connection.request("GET", path, headers={"Host": "localhost"})
+        connection.request("GET", path, headers={"Host": "localhost", "Cookie": cookie})
         connection.getresponse().read()
         connection.close()
     threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
@@ -84,6 +118,9 @@ def main() -> int:
         "DJANGO_HSTS_SECONDS": "0",
     }
     env.pop("DJANGO_DEBUG", None)
+    # The bench's own sessions are signed with the same key as the server's.
+    os.environ.update(env)
+    os.environ.pop("DJANGO_DEBUG", None)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [
@@ -108,8 +145,11 @@ def main() -> int:
                 time.sleep(0.2)
         print(f"{'page':<32} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'x /healthz':>10}")
         baseline = None
-        for label, path in PAGES:
-            rate, median, p95 = measure(path)
+        for label, path, *user in PAGES:
+            cookie = session_cookie(user[0]) if user else ""
+            if path == "ORDER":
+                path = an_order_path(user[0])
+            rate, median, p95 = measure(path, cookie)
             baseline = baseline or median
             print(f"{label:<32} {rate:>8.1f} {median:>10.1f} {p95:>8.1f} {median / baseline:>10.1f}", flush=True)
     finally:

@@ -7,7 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 from windows.models import Window, WindowKind, WindowMembership
 from windows.permissions import is_hub_admin
@@ -44,15 +44,8 @@ class WindowFilter(admin.SimpleListFilter):
         return queryset.filter(organisation_id__in=members.values("organisation_id"))
 
 
-class CertificationLogInline(admin.TabularInline):
+class CertificationLogInline(LogInline):
     model = CertificationLog
-    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _status_is(status):

@@ -29,6 +29,7 @@ from .models import (
 from .permissions import is_order_staff, party_of
 
 MAX_ATTACHMENTS = 10
+CANCEL_REQUEST_FIELDS = ["cancel_requested_by", "cancel_request_reason", "cancel_requested_at"]
 
 
 def _log(order, actor, event, before=None, after=None, reason=""):
@@ -257,9 +258,7 @@ def order_finish(*, order: Order, actor, completed: bool, reason: str = "") -> O
         update_fields=[
             "status",
             "completed_at",
-            "cancel_requested_by",
-            "cancel_request_reason",
-            "cancel_requested_at",
+            *CANCEL_REQUEST_FIELDS,
             "updated_at",
         ]
     )
@@ -289,7 +288,7 @@ def order_request_cancel(*, order: Order, actor, reason: str) -> Order:
     order.cancel_requested_by = party
     order.cancel_request_reason = reason
     order.cancel_requested_at = timezone.now()
-    order.save(update_fields=["cancel_requested_by", "cancel_request_reason", "cancel_requested_at", "updated_at"])
+    order.save(update_fields=[*CANCEL_REQUEST_FIELDS, "updated_at"])
     _log(order, actor, OrderEvent.CANCEL_REQUESTED, order.status, order.status, reason)
     _notify_side(
         order,
@@ -322,9 +321,7 @@ def order_answer_cancel(*, order: Order, actor, agree: bool, reason: str = "") -
         update_fields=[
             "status",
             "closed_at",
-            "cancel_requested_by",
-            "cancel_request_reason",
-            "cancel_requested_at",
+            *CANCEL_REQUEST_FIELDS,
             "updated_at",
         ]
     )
@@ -394,9 +391,7 @@ def order_force_cancel(*, order: Order, actor, reason: str) -> Order:
         update_fields=[
             "status",
             "closed_at",
-            "cancel_requested_by",
-            "cancel_request_reason",
-            "cancel_requested_at",
+            *CANCEL_REQUEST_FIELDS,
             "updated_at",
         ]
     )
@@ -480,9 +475,7 @@ def _settle_cancel(order) -> list[str]:
         update_fields=[
             "status",
             "closed_at",
-            "cancel_requested_by",
-            "cancel_request_reason",
-            "cancel_requested_at",
+            *CANCEL_REQUEST_FIELDS,
             "updated_at",
         ]
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from smeportal.excel import xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
@@ -26,15 +26,9 @@ EXPORT_COLUMNS = [
 ]
 
 
-class OrderLogInline(admin.TabularInline):
+class OrderLogInline(LogInline):
     model = OrderLog
     fields = ["created_at", "actor", "event", "from_status", "to_status", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class OrderAttachmentInline(admin.TabularInline):

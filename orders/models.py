@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from services.models import PriceMode, PriceUnit
+from services.models import PriceMode, PriceUnit, price_text
 from smeportal.uploads import private_storage
 
 
@@ -118,6 +118,13 @@ class Order(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["enterprise", "status", "-created_at"], name="order_enterprise_idx"),
+            # 我申请的订单 (all states, without the deleted ones), newest first.
+            models.Index(
+                fields=["enterprise", "-created_at"],
+                condition=models.Q(hidden_by_enterprise=False),
+                name="order_enterprise_visible_idx",
+            ),
+            models.Index(fields=["institution", "-created_at"], name="order_institution_recent_idx"),
             models.Index(fields=["institution", "status", "-created_at"], name="order_institution_idx"),
             models.Index(fields=["status", "created_at"], name="order_status_created_idx"),
         ]
@@ -130,10 +137,7 @@ class Order(FSMModelMixin, models.Model):
 
     @property
     def price_display(self) -> str:
-        if self.price_mode == PriceMode.NEGOTIABLE or self.price is None:
-            return str(PriceMode.NEGOTIABLE.label)
-        amount = format(self.price.quantize(1) if self.price == self.price.to_integral() else self.price, "f")
-        return f"{amount} {self.get_price_unit_display()}"
+        return price_text(self.price_mode, self.price, self.get_price_unit_display())
 
     @property
     def is_terminal(self) -> bool:

@@ -2,7 +2,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from certification.permissions import certification_required
 from services.selectors import service_for_public, shown_windows
 from smeportal.errors import ActionRefused
+from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 from windows.models import Window
 
@@ -92,7 +92,7 @@ def order_list_view(request, tab="all"):
         keyword=(data.get("q") or "").strip(),
     )
     queryset = order_list(organisation=request.user.organisation, party=party, tab=tab, filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(
         request,

@@ -3,22 +3,15 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import service_approve, service_delist, service_reject
 from .models import Service, ServiceCategory, ServiceLog, ServiceStatus
 
 
-class ServiceLogInline(admin.TabularInline):
+class ServiceLogInline(LogInline):
     model = ServiceLog
-    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _status_is(status):

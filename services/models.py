@@ -69,6 +69,14 @@ class PriceUnit(models.TextChoices):
     PER_PERSON = "person", _("yuan per person")
 
 
+def price_text(price_mode, price, unit_label) -> str:
+    """面议, or the amount with its unit: 800 元/次 (services and the orders that copy them)."""
+    if price_mode == PriceMode.NEGOTIABLE or price is None:
+        return str(PriceMode.NEGOTIABLE.label)
+    amount = format(price.quantize(1) if price == price.to_integral() else price, "f")
+    return f"{amount} {unit_label}"
+
+
 class ServiceStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PENDING = "pending", _("Pending review")
@@ -173,11 +181,7 @@ class Service(FSMModelMixin, models.Model):
 
     @property
     def price_display(self) -> str:
-        """面议, or the amount with its unit: 800 元/次."""
-        if self.price_mode == PriceMode.NEGOTIABLE or self.price is None:
-            return str(PriceMode.NEGOTIABLE.label)
-        amount = format(self.price.quantize(1) if self.price == self.price.to_integral() else self.price, "f")
-        return f"{amount} {self.get_price_unit_display()}"
+        return price_text(self.price_mode, self.price, self.get_price_unit_display())
 
     # Transitions only move the state; services.actions does the rest.
     @transition(

@@ -163,3 +163,17 @@ class TransitionAdminMixin:
 
         bulk.__name__ = f"transition_{transition.name}"
         return bulk
+
+
+class LogInline(admin.TabularInline):
+    """A state machine's log rows under the object, read-only: history is not edited."""
+
+    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 
 from .actions import membership_approve, membership_decline, membership_restore, membership_suspend
 from .admin_scoping import WindowScopedAdminMixin
@@ -67,15 +67,8 @@ class AnnouncementAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
         queryset.update(is_published=False)
 
 
-class WindowMembershipLogInline(admin.TabularInline):
+class WindowMembershipLogInline(LogInline):
     model = WindowMembershipLog
-    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _status_is(status):

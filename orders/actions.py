@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.actions import notify
+from services.models import PriceMode
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
 
@@ -132,6 +133,49 @@ def order_place(*, service, actor, window, quantity: int, requirements: str = ""
         _("New order %(number)s: %(title)s") % {"number": order.number, "title": order.service_title},
         _("%(enterprise)s applied for %(quantity)s of your service.")
         % {"enterprise": organisation.name, "quantity": quantity},
+    )
+    return order
+
+
+@transaction.atomic
+def order_create_for_winning_bid(*, demand, bid, actor) -> Order:
+    """The service order behind 【选为中标单位】: already in 服务中, since the
+    institution offered the service by bidding; price and scope come from the bid.
+
+    Called by demands.actions.demand_award inside its transaction, with the demand locked.
+    """
+    now = timezone.now()
+    requirements = "\n\n".join(
+        part
+        for part in (
+            demand.description,
+            _("Proposal of the winning bid:") + "\n" + bid.proposal if bid.proposal else "",
+        )
+        if part
+    )
+    order = Order.objects.create(
+        number=_next_number(),
+        enterprise=demand.enterprise,
+        institution=bid.institution,
+        service=None,
+        window=demand.window,
+        placed_by=actor,
+        status=OrderStatus.IN_SERVICE,
+        service_title=demand.title,
+        price_mode=PriceMode.FIXED,
+        price=bid.price,
+        price_unit="",
+        quantity=1,
+        requirements=requirements,
+        accepted_at=now,
+    )
+    _log(order, actor, OrderEvent.AWARDED, before="", after=OrderStatus.IN_SERVICE)
+    _notify_side(
+        order,
+        Party.INSTITUTION,
+        _("New order %(number)s: %(title)s") % {"number": order.number, "title": order.service_title},
+        _("Your bid won. The order is in service: contact %(enterprise)s to start.")
+        % {"enterprise": demand.enterprise.name},
     )
     return order
 
@@ -352,7 +396,8 @@ def _count_completed_order(order):
     """成交量 of the service (the catalogue sorts by it)."""
     from services.actions import service_count_order
 
-    service_count_order(service=order.service)
+    if order.service_id is not None:  # orders won through a demand have no service
+        service_count_order(service=order.service)
 
 
 @transaction.atomic

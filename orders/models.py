@@ -45,6 +45,7 @@ class OrderEvent(models.TextChoices):
     AUTO_CHECKED = "auto_checked", _("Accepted automatically: no answer in time")
     CHECK_REJECTED = "check_rejected", _("Did not accept the completed service")
     FORCE_CANCELLED = "force_cancelled", _("Cancelled by an administrator")
+    AWARDED = "awarded", _("Created from the winning bid on a demand")
     DELETED = "deleted", _("Deleted from the enterprise's lists")
 
 
@@ -74,8 +75,14 @@ class Order(FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="orders_received",
     )
+    # Empty for an order created from a won bid on a demand (demands.Demand.order).
     service = models.ForeignKey(
-        "services.Service", verbose_name=_("service"), on_delete=models.PROTECT, related_name="orders"
+        "services.Service",
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        null=True,
+        blank=True,
     )
     window = models.ForeignKey(
         "windows.Window", verbose_name=_("window"), on_delete=models.PROTECT, related_name="orders"
@@ -137,7 +144,8 @@ class Order(FSMModelMixin, models.Model):
 
     @property
     def price_display(self) -> str:
-        return price_text(self.price_mode, self.price, self.get_price_unit_display())
+        # A bid's quote is a total: it has no unit, only yuan.
+        return price_text(self.price_mode, self.price, self.get_price_unit_display() or _("yuan"))
 
     @property
     def is_terminal(self) -> bool:

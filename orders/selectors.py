@@ -60,10 +60,10 @@ def order_list(*, organisation, party: str, tab: str, filters: OrderFilters):
 
 
 def order_detail(order):
-    """The order with its attachments and timeline."""
+    """The order with its attachments and timeline (and the demand it was won on, if any)."""
     return (
         Order.objects.filter(pk=order.pk)
-        .select_related("enterprise", "institution", "window", "service", "placed_by")
+        .select_related("enterprise", "institution", "window", "service", "placed_by", "demand")
         .prefetch_related("attachments", "logs__actor")
         .get()
     )

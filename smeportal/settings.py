@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "certification",
     "services",
     "orders",
+    "demands",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,442 @@
+"""Every write to demands and bids: one function per user intent.
+
+Each action locks the demand row first (bids are changed under their demand's
+lock), checks who acts, the state and the deadline, moves the state through the
+model's transition, writes the log and notifies whom it concerns. Two
+【选为中标单位】 clicks at once run one after the other; the second finds the
+demand awarded and is refused, and a partial unique index backs this up.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrganisationKind
+from notifications.actions import notify
+from smeportal.errors import ActionRefused
+from smeportal.fsm import lock, run_transition
+from windows.selectors import reviewers_for_windows
+
+from .models import (
+    Bid,
+    BidAttachment,
+    BidStatus,
+    BudgetMode,
+    Demand,
+    DemandAttachment,
+    DemandEvent,
+    DemandLog,
+    DemandStatus,
+)
+from .permissions import is_demand_staff, is_owner, may_bid
+
+MAX_ATTACHMENTS = 10
+DEMAND_FIELDS = [
+    "title",
+    "category",
+    "window",
+    "budget_mode",
+    "budget_min",
+    "budget_max",
+    "description",
+    "bid_deadline",
+    "expected_finish",
+    "contact_name",
+    "contact_phone",
+]
+NOT_EDITABLE = "Approved demands cannot be modified or deleted."
+
+
+def _log(demand, actor, event, before=None, after=None, reason=""):
+    DemandLog.objects.create(
+        demand=demand,
+        actor=actor,
+        event=event,
+        from_status=demand.status if before is None else before,
+        to_status=demand.status if after is None else after,
+        reason=reason,
+    )
+
+
+def _notify_organisation(organisation, title, body="", url=""):
+    for user in organisation.users.filter(is_active=True):
+        notify(recipient=user, title=title, body=body, url=url)
+
+
+def _require_reason(reason):
+    if not (reason or "").strip():
+        raise ActionRefused(_("Please give a reason."), field_errors={"reason": _("Please give a reason.")})
+
+
+def _require_owner(actor, demand):
+    if not is_owner(actor, demand):
+        raise ActionRefused(_("Only the enterprise that published the demand can do this."))
+
+
+def _check_demand_fields(fields: dict, *, now) -> None:
+    """The rules a demand's content must meet, whatever form sent it."""
+    errors = {}
+    if fields.get("bid_deadline") is None or fields["bid_deadline"] <= now:
+        errors["bid_deadline"] = _("The bid deadline must be in the future.")
+    finish = fields.get("expected_finish")
+    if finish is not None and fields.get("bid_deadline") and finish < timezone.localdate(fields["bid_deadline"]):
+        errors["expected_finish"] = _("The expected completion cannot be before the bid deadline.")
+    if fields.get("budget_mode") == BudgetMode.RANGE:
+        low, high = fields.get("budget_min"), fields.get("budget_max")
+        if low is None and high is None:
+            errors["budget_min"] = _("Give a budget range, or choose negotiable.")
+        elif low is not None and high is not None and low > high:
+            errors["budget_max"] = _("The upper end of the budget must not be below the lower end.")
+    if fields.get("window") is not None and not fields["window"].is_active:
+        errors["window"] = _("This window is closed.")
+    if errors:
+        raise ActionRefused(_("Please correct the marked fields."), field_errors=errors)
+
+
+def _add_attachments(model, owner_field, owner, uploads, existing_count):
+    if existing_count + len(uploads) > MAX_ATTACHMENTS:
+        raise ActionRefused(
+            _("At most %(count)d attachments.") % {"count": MAX_ATTACHMENTS},
+            field_errors={"attachments": _("Too many attachments.")},
+        )
+    for upload in uploads:
+        model.objects.create(
+            **{owner_field: owner}, file=upload, original_name=getattr(upload, "original_name", upload.name)[:120]
+        )
+
+
+def _notify_reviewers(demand):
+    for reviewer in reviewers_for_windows([demand.window_id]):
+        notify(
+            recipient=reviewer,
+            title=_("Demand to review: %(title)s") % {"title": demand.title},
+            url=reverse("admin:demands_demand_change", args=[demand.pk]),
+        )
+
+
+# The enterprise: 发布需求, 修改, 删除 --------------------------------------------------
+
+
+@transaction.atomic
+def demand_publish(*, actor, fields: dict, attachments=()) -> Demand:
+    """【发布需求】 → 【提请审核】: a new demand in 待审核; the reviewers are told."""
+    organisation = actor.organisation if actor.is_authenticated else None
+    if organisation is None or organisation.kind != OrganisationKind.ENTERPRISE:
+        raise ActionRefused(_("Only enterprise users publish demands."))
+    if not organisation.is_certified:
+        raise ActionRefused(_("Publishing demands needs an approved certification."))
+    _check_demand_fields(fields, now=timezone.now())
+    if fields.get("budget_mode") == BudgetMode.NEGOTIABLE:
+        fields = {**fields, "budget_min": None, "budget_max": None}
+    demand = Demand.objects.create(
+        enterprise=organisation,
+        created_by=actor,
+        submitted_at=timezone.now(),
+        **{name: fields.get(name) for name in DEMAND_FIELDS},
+    )
+    _add_attachments(DemandAttachment, "demand", demand, list(attachments), 0)
+    _log(demand, actor, DemandEvent.SUBMITTED, before="")
+    _notify_reviewers(demand)
+    return demand
+
+
+@transaction.atomic
+def demand_update(*, demand: Demand, actor, fields: dict, new_attachments=(), removed_attachment_ids=()) -> Demand:
+    """【修改】 → 【提请审核】: before approval only; a returned demand goes back to 待审核."""
+    demand = lock(Demand, demand.pk)
+    _require_owner(actor, demand)
+    if not demand.is_editable:
+        raise ActionRefused(_(NOT_EDITABLE))
+    _check_demand_fields(fields, now=timezone.now())
+    if fields.get("budget_mode") == BudgetMode.NEGOTIABLE:
+        fields = {**fields, "budget_min": None, "budget_max": None}
+    for name in DEMAND_FIELDS:
+        setattr(demand, name, fields.get(name))
+    demand.attachments.filter(pk__in=list(removed_attachment_ids)).delete()
+    _add_attachments(DemandAttachment, "demand", demand, list(new_attachments), demand.attachments.count())
+    resubmitted = demand.status == DemandStatus.RETURNED
+    if resubmitted:
+        before, after = run_transition(demand, "resubmit", _(NOT_EDITABLE))
+        demand.review_reason = ""
+    demand.submitted_at = timezone.now()
+    demand.save()
+    if resubmitted:
+        _log(demand, actor, DemandEvent.SUBMITTED, before, after)
+    else:
+        _log(demand, actor, DemandEvent.MODIFIED)
+    _notify_reviewers(demand)
+    return demand
+
+
+@transaction.atomic
+def demand_delete(*, demand: Demand, actor) -> None:
+    """【删除】: before approval only; the demand and its files are gone."""
+    demand = lock(Demand, demand.pk)
+    _require_owner(actor, demand)
+    if not demand.is_editable:
+        raise ActionRefused(_(NOT_EDITABLE))
+    files = [a.file for a in demand.attachments.all()]
+    demand.delete()
+    transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+
+
+# The administrators: 审核通过, 驳回, 废标 ----------------------------------------------
+
+
+def _require_staff(actor, demand):
+    if not is_demand_staff(actor, demand):
+        raise ActionRefused(_("You may not review this demand."))
+
+
+@transaction.atomic
+def demand_approve(*, demand: Demand, actor) -> Demand:
+    """审核通过: the demand opens for bids in 需求大厅."""
+    demand = lock(Demand, demand.pk)
+    _require_staff(actor, demand)
+    if demand.status == DemandStatus.PENDING_REVIEW and demand.deadline_passed:
+        raise ActionRefused(_("The bid deadline has passed: return the demand so the enterprise sets a new one."))
+    before, after = run_transition(demand, "approve", _("Only demands pending review can be approved."))
+    demand.approved_at = timezone.now()
+    demand.save(update_fields=["status", "approved_at", "updated_at"])
+    _log(demand, actor, DemandEvent.APPROVED, before, after)
+    _notify_organisation(
+        demand.enterprise,
+        _("Your demand was approved: %(title)s") % {"title": demand.title},
+        _("It is open for bids until %(deadline)s.")
+        % {"deadline": timezone.localtime(demand.bid_deadline).strftime("%Y-%m-%d %H:%M")},
+        demand.get_absolute_url(),
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_return(*, demand: Demand, actor, reason: str) -> Demand:
+    """驳回 (reason): back to the enterprise to modify and submit again."""
+    _require_reason(reason)
+    demand = lock(Demand, demand.pk)
+    _require_staff(actor, demand)
+    before, after = run_transition(demand, "return_for_changes", _("Only demands pending review can be returned."))
+    demand.review_reason = reason
+    demand.save(update_fields=["status", "review_reason", "updated_at"])
+    _log(demand, actor, DemandEvent.RETURNED, before, after, reason)
+    _notify_organisation(
+        demand.enterprise,
+        _("Your demand was returned: %(title)s") % {"title": demand.title},
+        reason,
+        reverse("demands:mine"),
+    )
+    return demand
+
+
+def _close_bids(demand, *, winner=None, reason=""):
+    """On award the other live bids lose; on 流标/废标 every live bid is void. All bidders are told."""
+    now = timezone.now()
+    for bid in Bid.objects.select_for_update().filter(demand=demand, status=BidStatus.SUBMITTED):
+        if winner is not None and bid.pk == winner.pk:
+            continue
+        if winner is not None:
+            bid.lose()
+            title = _("Your bid did not win: %(title)s") % {"title": demand.title}
+        else:
+            bid.make_void()
+            title = _("The demand closed without a winner: %(title)s") % {"title": demand.title}
+        bid.closed_at = now
+        bid.save(update_fields=["status", "closed_at", "updated_at"])
+        _notify_organisation(bid.institution, title, reason, reverse("demands:my_bids"))
+
+
+def _close(demand, actor, transition, event, reason, refused):
+    before, after = run_transition(demand, transition, refused)
+    demand.close_reason = reason
+    demand.closed_at = timezone.now()
+    demand.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
+    _log(demand, actor, event, before, after, reason)
+    _close_bids(demand, reason=reason)
+
+
+@transaction.atomic
+def demand_void(*, demand: Demand, actor, reason: str) -> Demand:
+    """【废标】 (reason): the enterprise, or an administrator for a breach of the rules."""
+    _require_reason(reason)
+    demand = lock(Demand, demand.pk)
+    by_staff = not is_owner(actor, demand)
+    if by_staff:
+        _require_staff(actor, demand)
+    _close(demand, actor, "void", DemandEvent.VOIDED, reason, _("Only a demand open for bids can be voided."))
+    if by_staff:
+        _notify_organisation(
+            demand.enterprise,
+            _("Your demand was voided by an administrator: %(title)s") % {"title": demand.title},
+            reason,
+            demand.get_absolute_url(),
+        )
+    return demand
+
+
+@transaction.atomic
+def demand_fail(*, demand: Demand, actor, reason: str) -> Demand:
+    """【流标】 (reason): no suitable bid; the demand closes without a winner."""
+    _require_reason(reason)
+    demand = lock(Demand, demand.pk)
+    _require_owner(actor, demand)
+    _close(demand, actor, "fail", DemandEvent.FAILED, reason, _("Only a demand open for bids can be closed."))
+    return demand
+
+
+@transaction.atomic
+def demand_award(*, demand: Demand, bid: Bid, actor) -> Demand:
+    """【选为中标单位】: the bid wins, the others lose, and a service order in 服务中 begins."""
+    from orders.actions import order_create_for_winning_bid
+
+    demand = lock(Demand, demand.pk)
+    _require_owner(actor, demand)
+    if demand.status != DemandStatus.BIDDING:
+        raise ActionRefused(_("Only a demand open for bids can be awarded."))
+    if not demand.deadline_passed:
+        raise ActionRefused(_("Bids can be chosen after the bid deadline."))
+    bid = Bid.objects.select_for_update().select_related("institution").filter(pk=bid.pk, demand=demand).first()
+    if bid is None or bid.status != BidStatus.SUBMITTED:
+        raise ActionRefused(_("This bid cannot be chosen."))
+    before, after = run_transition(demand, "award", _("Only a demand open for bids can be awarded."))
+    bid.win()
+    bid.closed_at = timezone.now()
+    bid.save(update_fields=["status", "closed_at", "updated_at"])
+    order = order_create_for_winning_bid(demand=demand, bid=bid, actor=actor)
+    demand.winning_bid = bid
+    demand.order = order
+    demand.closed_at = bid.closed_at
+    demand.save(update_fields=["status", "winning_bid", "order", "closed_at", "updated_at"])
+    _log(demand, actor, DemandEvent.AWARDED, before, after, bid.institution.name)
+    _close_bids(demand, winner=bid)
+    _notify_organisation(
+        bid.institution,
+        _("Your bid won: %(title)s") % {"title": demand.title},
+        _("Order %(number)s is in service.") % {"number": order.number},
+        order.get_absolute_url(),
+    )
+    return demand
+
+
+# Institutions: 投标, 修改, 撤回 -------------------------------------------------------
+
+
+def _check_bid_fields(price, duration_days):
+    errors = {}
+    if price is None or price < 0:
+        errors["price"] = _("Give a price of 0 or more.")
+    if duration_days is None or duration_days < 1:
+        errors["duration_days"] = _("At least 1 day.")
+    if errors:
+        raise ActionRefused(_("Please correct the marked fields."), field_errors=errors)
+
+
+def _require_open(demand):
+    if demand.status != DemandStatus.BIDDING:
+        raise ActionRefused(_("This demand is not open for bids."))
+    if demand.deadline_passed:
+        raise ActionRefused(_("The bid deadline has passed."))
+
+
+@transaction.atomic
+def bid_submit(*, demand: Demand, actor, price, proposal: str, duration_days: int, attachments=()) -> Bid:
+    """【投标】: one live bid per institution per demand, until the deadline."""
+    demand = lock(Demand, demand.pk)
+    organisation = actor.organisation if actor.is_authenticated else None
+    _require_open(demand)
+    if not may_bid(organisation, demand):
+        raise ActionRefused(_("Only certified institutions that are active members of the demand's window can bid."))
+    if Bid.objects.filter(demand=demand, institution=organisation, status=BidStatus.SUBMITTED).exists():
+        raise ActionRefused(_("You have already bid on this demand: modify your bid instead."))
+    _check_bid_fields(price, duration_days)
+    bid = Bid.objects.create(
+        demand=demand,
+        institution=organisation,
+        submitted_by=actor,
+        price=price,
+        proposal=proposal,
+        duration_days=duration_days,
+    )
+    _add_attachments(BidAttachment, "bid", bid, list(attachments), 0)
+    _notify_organisation(
+        demand.enterprise,
+        _("New bid on your demand: %(title)s") % {"title": demand.title},
+        url=reverse("demands:bids", args=[demand.pk]),
+    )
+    return bid
+
+
+def _lock_own_bid(bid, actor):
+    lock(Demand, bid.demand_id)  # under the demand's lock, like the award
+    bid = Bid.objects.select_for_update().select_related("demand").get(pk=bid.pk)
+    if not actor.is_authenticated or actor.organisation_id != bid.institution_id:
+        raise ActionRefused(_("Only the institution that bid can do this."))
+    return bid
+
+
+@transaction.atomic
+def bid_update(
+    *, bid: Bid, actor, price, proposal: str, duration_days: int, new_attachments=(), removed_attachment_ids=()
+) -> Bid:
+    """Modify a bid until the deadline."""
+    bid = _lock_own_bid(bid, actor)
+    if bid.status != BidStatus.SUBMITTED:
+        raise ActionRefused(_("Only a submitted bid can be modified."))
+    _require_open(bid.demand)
+    _check_bid_fields(price, duration_days)
+    bid.price, bid.proposal, bid.duration_days = price, proposal, duration_days
+    bid.save(update_fields=["price", "proposal", "duration_days", "updated_at"])
+    bid.attachments.filter(pk__in=list(removed_attachment_ids)).delete()
+    _add_attachments(BidAttachment, "bid", bid, list(new_attachments), bid.attachments.count())
+    return bid
+
+
+@transaction.atomic
+def bid_withdraw(*, bid: Bid, actor) -> Bid:
+    """【撤回】: until the deadline; the institution may bid again later."""
+    bid = _lock_own_bid(bid, actor)
+    if bid.status == BidStatus.SUBMITTED:
+        _require_open(bid.demand)
+    run_transition(bid, "withdraw", _("Only a submitted bid can be withdrawn."))
+    bid.closed_at = timezone.now()
+    bid.save(update_fields=["status", "closed_at", "updated_at"])
+    return bid
+
+
+# The system -----------------------------------------------------------------------
+
+
+def run_timers(now) -> list[str]:
+    """Past the deadline: with no bid the demand fails (已流标); with bids the
+    enterprise is reminded, once, to choose. Each demand in its own transaction."""
+    done = []
+    due = Demand.objects.filter(status=DemandStatus.BIDDING, bid_deadline__lte=now)
+    for pk in due.filter(reminded_at__isnull=True).values_list("pk", flat=True).order_by("pk"):
+        with transaction.atomic():
+            demand = lock(Demand, pk)
+            if demand.status != DemandStatus.BIDDING or demand.reminded_at is not None:
+                continue
+            if demand.bids.filter(status=BidStatus.SUBMITTED).exists():
+                demand.reminded_at = now
+                demand.save(update_fields=["reminded_at", "updated_at"])
+                _log(demand, None, DemandEvent.REMINDED)
+                _notify_organisation(
+                    demand.enterprise,
+                    _("Bidding has closed: choose a bid for %(title)s") % {"title": demand.title},
+                    _("Open My demands and click Choose a bid."),
+                    reverse("demands:bids", args=[demand.pk]),
+                )
+                done.append(f"demand {pk}: reminded to choose a bid")
+            else:
+                before, after = run_transition(demand, "fail", "")
+                demand.close_reason = _("No bids by the deadline.")
+                demand.closed_at = now
+                demand.save(update_fields=["status", "close_reason", "closed_at", "updated_at"])
+                _log(demand, None, DemandEvent.AUTO_FAILED, before, after)
+                _notify_organisation(
+                    demand.enterprise,
+                    _("Your demand closed without bids: %(title)s") % {"title": demand.title},
+                    url=demand.get_absolute_url(),
+                )
+                done.append(f"demand {pk}: no bids, closed without a winner")
+    return done

@@ -1,0 +1,149 @@
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
+from smeportal.excel import xlsx_response
+from windows.admin_scoping import WindowScopedAdminMixin
+
+from .actions import demand_approve, demand_return, demand_void
+from .models import LIVE_BID_STATUSES, Bid, Demand, DemandLog, DemandStatus
+
+EXPORT_COLUMNS = [
+    (_("demand title"), lambda d: d.title),
+    (_("status"), lambda d: d.get_status_display()),
+    (_("enterprise"), lambda d: d.enterprise.name),
+    (_("window"), lambda d: d.window.name),
+    (_("service category"), lambda d: d.category.name),
+    (_("budget"), lambda d: d.budget_display),
+    (_("bid deadline"), lambda d: d.bid_deadline),
+    (_("bids"), lambda d: d.live_bids),
+    (_("published at"), lambda d: d.created_at),
+    (_("approved at"), lambda d: d.approved_at),
+    (_("closed at"), lambda d: d.closed_at),
+]
+
+
+class DemandLogInline(LogInline):
+    model = DemandLog
+    fields = ["created_at", "actor", "event", "from_status", "to_status", "reason"]
+
+
+class BidInline(admin.TabularInline):
+    """The bids, read-only: administrators see them to judge a complaint or a breach."""
+
+    model = Bid
+    fields = ["institution", "price", "duration_days", "status", "created_at", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def _status_is(status):
+    return lambda demand: demand.status == status
+
+
+@admin.register(Demand)
+class DemandAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
+    """The demand review queue: 审核通过 / 驳回, and 废标 of a demand open for bids."""
+
+    window_admin_permissions = frozenset({"view", "change"})
+    list_display = ["title", "enterprise", "window", "category", "status", "bid_deadline", "submitted_at"]
+    list_filter = ["status", "window", "category__parent", "bid_deadline"]
+    search_fields = ["title", "description", "enterprise__name"]
+    list_select_related = ["enterprise", "window", "category"]
+    date_hierarchy = "created_at"
+    inlines = [BidInline, DemandLogInline]
+    actions = ["export_xlsx"]
+    readonly_fields = [
+        "enterprise",
+        "status",
+        "title",
+        "category",
+        "window",
+        "budget_text",
+        "description",
+        "bid_deadline",
+        "expected_finish",
+        "contact_name",
+        "contact_phone",
+        "attachment_links",
+        "review_reason",
+        "close_reason",
+        "winning_bid",
+        "order_link",
+        "created_at",
+        "submitted_at",
+        "approved_at",
+        "closed_at",
+    ]
+    fields = readonly_fields
+    transitions = [
+        AdminTransition(
+            "approve",
+            _("Approve"),
+            lambda obj, actor, reason: demand_approve(demand=obj, actor=actor),
+            available=_status_is(DemandStatus.PENDING_REVIEW),
+        ),
+        AdminTransition(
+            "return",
+            _("Reject"),
+            lambda obj, actor, reason: demand_return(demand=obj, actor=actor, reason=reason),
+            available=_status_is(DemandStatus.PENDING_REVIEW),
+            needs_reason=True,
+            style="danger",
+        ),
+        AdminTransition(
+            "void",
+            _("Void"),
+            lambda obj, actor, reason: demand_void(demand=obj, actor=actor, reason=reason),
+            available=_status_is(DemandStatus.BIDDING),
+            needs_reason=True,
+            style="danger",
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # enterprises publish their own demands
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # bids and orders refer to it
+
+    @admin.display(description=_("budget"))
+    def budget_text(self, obj):
+        return obj.budget_display
+
+    @admin.display(description=_("attachments"))
+    def attachment_links(self, obj):
+        return (
+            format_html_join(
+                " ",
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                ((reverse("demands:attachment", args=[a.pk]), a.original_name) for a in obj.attachments.all()),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("service order"))
+    def order_link(self, obj):
+        if obj.order_id is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]), obj.order)
+
+    @admin.action(description=_("Export to Excel"))
+    def export_xlsx(self, request, queryset):
+        queryset = queryset.select_related("enterprise", "window", "category").annotate(
+            live_bids=Count("bids", filter=Q(bids__status__in=LIVE_BID_STATUSES))
+        )
+        return xlsx_response(
+            f"demands-{timezone.localdate():%Y%m%d}.xlsx",
+            [str(label) for label, _value in EXPORT_COLUMNS],
+            ([value(d) for _label, value in EXPORT_COLUMNS] for d in queryset),
+        )

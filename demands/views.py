@@ -1,0 +1,340 @@
+"""Thin views over demands.actions and demands.selectors."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certification.permissions import certification_required
+from smeportal.errors import ActionRefused
+from smeportal.pagination import CappedPaginator
+from smeportal.uploads import serve_private_document
+
+from . import actions, selectors
+from .forms import BidForm, DemandForm, HallSearchForm, ReasonForm, bid_status_form, demand_status_form
+from .models import Bid, BidStatus
+from .permissions import (
+    can_see_contact,
+    get_bid_attachment_for_user,
+    get_demand_attachment_for_user,
+    get_demand_for_user,
+    get_own_bid,
+    get_own_demand,
+    is_owner,
+    may_bid,
+)
+
+PAGE_SIZE = 20
+
+
+def _query_without_page(request) -> str:
+    return urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
+
+
+def _show_refusal(request, form, refusal):
+    messages.error(request, refusal.message)
+    for field, message in refusal.field_errors.items():
+        if form is not None and field in form.fields:
+            form.add_error(field, message)
+
+
+def _enterprise_only(request):
+    organisation = request.user.organisation
+    if organisation is None or organisation.is_institution:
+        raise Http404
+
+
+def _institution_only(request):
+    organisation = request.user.organisation
+    if organisation is None or not organisation.is_institution:
+        raise Http404
+
+
+# Public: 需求大厅 and a demand's page ------------------------------------------------
+
+
+def hall(request):
+    """需求大厅: demands open for bids, filterable, bookmarkable."""
+    form = HallSearchForm(request.GET or None)
+    filters = selectors.HallFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    page = CappedPaginator(selectors.search_hall(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "demands/hall.html", {"form": form, "page": page, "query": _query_without_page(request)})
+
+
+def detail(request, pk):
+    demand = get_demand_for_user(request.user, pk)
+    demand = selectors.demand_detail(demand.pk)
+    organisation = request.user.organisation if request.user.is_authenticated else None
+    own_bid = selectors.own_live_bid(demand, organisation) if organisation and organisation.is_institution else None
+    return render(
+        request,
+        "demands/detail.html",
+        {
+            "demand": demand,
+            "is_owner": is_owner(request.user, demand),
+            "show_contact": can_see_contact(request.user, demand),
+            "bid_count": selectors.live_bid_count(demand),
+            "own_bid": own_bid,
+            "may_bid": demand.is_open_for_bids and own_bid is None and may_bid(organisation, demand),
+        },
+    )
+
+
+def attachment(request, pk):
+    item = get_demand_attachment_for_user(request.user, pk)
+    return serve_private_document(item.file, download_name=item.original_name)
+
+
+def bid_attachment(request, pk):
+    item = get_bid_attachment_for_user(request.user, pk)
+    return serve_private_document(item.file, download_name=item.original_name)
+
+
+# The enterprise ------------------------------------------------------------------
+
+
+@certification_required
+def publish(request):
+    """【服务需求】 → 【发布需求】 → 【提请审核】."""
+    _enterprise_only(request)
+    form = DemandForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            demand = actions.demand_publish(
+                actor=request.user, fields=form.demand_fields(), attachments=form.cleaned_data["attachments"]
+            )
+        except ActionRefused as refusal:
+            _show_refusal(request, form, refusal)
+        else:
+            messages.success(request, _("Your demand was submitted for review."))
+            return redirect(demand)
+    return render(request, "demands/form.html", {"form": form, "title": _("Publish a demand")})
+
+
+@login_required
+def mine(request):
+    """【服务需求】 → 【我发布的需求】."""
+    _enterprise_only(request)
+    form = demand_status_form(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    page = CappedPaginator(selectors.my_demands(request.user.organisation, status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "demands/mine.html", {"form": form, "page": page, "query": _query_without_page(request)})
+
+
+@login_required
+def update(request, pk):
+    """【修改】 → 【提请审核】 (only before approval)."""
+    demand = get_own_demand(request.user, pk)
+    if not demand.is_editable:
+        messages.error(request, _(actions.NOT_EDITABLE))
+        return redirect("demands:mine")
+    form = DemandForm(request.POST or None, request.FILES or None, instance=demand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.demand_update(
+                demand=demand,
+                actor=request.user,
+                fields=form.demand_fields(),
+                new_attachments=form.cleaned_data["attachments"],
+                removed_attachment_ids=[int(pk) for pk in form.cleaned_data.get("remove_attachments") or []],
+            )
+        except ActionRefused as refusal:
+            _show_refusal(request, form, refusal)
+        else:
+            messages.success(request, _("Your demand was submitted for review."))
+            return redirect("demands:mine")
+    return render(request, "demands/form.html", {"form": form, "title": _("Modify"), "demand": demand})
+
+
+def _confirm(request, demand, *, run, title, button, success, form_class=None, danger=False, intro="", done_url=None):
+    """A confirmation page (with a reason where the action needs one) and its POST."""
+    form = form_class(request.POST or None) if form_class else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            run(form.cleaned_data if form else {})
+        except ActionRefused as refusal:
+            if form is None:
+                messages.error(request, refusal.message)
+                return redirect("demands:mine")
+            _show_refusal(request, form, refusal)
+        else:
+            messages.success(request, success)
+            return redirect(done_url or "demands:mine")
+    return render(
+        request,
+        "demands/confirm.html",
+        {"demand": demand, "form": form, "title": title, "button": button, "danger": danger, "intro": intro},
+    )
+
+
+@login_required
+def delete(request, pk):
+    demand = get_own_demand(request.user, pk)
+    return _confirm(
+        request,
+        demand,
+        run=lambda data: actions.demand_delete(demand=demand, actor=request.user),
+        title=_("Delete"),
+        button=_("Delete"),
+        success=_("The demand is deleted."),
+        danger=True,
+        intro=_("The demand and its attachments are deleted for good."),
+    )
+
+
+@login_required
+def fail(request, pk):
+    demand = get_own_demand(request.user, pk)
+    return _confirm(
+        request,
+        demand,
+        form_class=ReasonForm,
+        run=lambda data: actions.demand_fail(demand=demand, actor=request.user, reason=data["reason"]),
+        title=_("Declare no winner"),
+        button=_("No winner"),
+        success=_("The demand closed without a winner; the bidders are told."),
+        danger=True,
+        intro=_("Use this when no bid suits you. Every bid becomes void."),
+    )
+
+
+@login_required
+def void(request, pk):
+    demand = get_own_demand(request.user, pk)
+    return _confirm(
+        request,
+        demand,
+        form_class=ReasonForm,
+        run=lambda data: actions.demand_void(demand=demand, actor=request.user, reason=data["reason"]),
+        title=_("Void the demand"),
+        button=_("Void"),
+        success=_("The demand is voided; the bidders are told."),
+        danger=True,
+        intro=_("Use this to cancel the demand on purpose. Every bid becomes void."),
+    )
+
+
+@login_required
+def bids(request, pk):
+    """【选标】 → 【投标详情】: every bid on the enterprise's demand."""
+    demand = get_own_demand(request.user, pk)
+    demand = selectors.demand_detail(demand.pk)
+    return render(request, "demands/bids.html", {"demand": demand, "bids": selectors.bids_of_demand(demand)})
+
+
+@login_required
+def award(request, pk, bid_pk):
+    """【选为中标单位】, after a confirmation."""
+    demand = get_own_demand(request.user, pk)
+    bid = get_object_or_404(Bid.objects.select_related("institution"), pk=bid_pk, demand=demand)
+    return _confirm(
+        request,
+        demand,
+        run=lambda data: actions.demand_award(demand=demand, bid=bid, actor=request.user),
+        title=_("Choose as the winning institution"),
+        button=_("Choose as the winning institution"),
+        success=_("%(institution)s won; the service order is in service.") % {"institution": bid.institution.name},
+        intro=_("%(institution)s wins with %(price)s. The other bids lose, and a service order in service begins.")
+        % {"institution": bid.institution.name, "price": bid.price_display},
+        done_url="orders:list",
+    )
+
+
+# Institutions --------------------------------------------------------------------
+
+
+@certification_required
+def bid_create(request, pk):
+    """【投标】 on an open demand."""
+    _institution_only(request)
+    demand = get_demand_for_user(request.user, pk)
+    organisation = request.user.organisation
+    existing = selectors.own_live_bid(demand, organisation)
+    if existing is not None and existing.status == BidStatus.SUBMITTED:
+        return redirect("demands:bid_update", existing.pk)
+    if not demand.is_open_for_bids:
+        messages.error(request, _("This demand is not open for bids."))
+        return redirect(demand)
+    if not may_bid(organisation, demand):
+        messages.error(
+            request, _("Only certified institutions that are active members of the demand's window can bid.")
+        )
+        return redirect(demand)
+    form = BidForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.bid_submit(
+                demand=demand,
+                actor=request.user,
+                price=form.cleaned_data["price"],
+                proposal=form.cleaned_data["proposal"],
+                duration_days=form.cleaned_data["duration_days"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ActionRefused as refusal:
+            _show_refusal(request, form, refusal)
+        else:
+            messages.success(request, _("Your bid is submitted."))
+            return redirect("demands:my_bids")
+    return render(request, "demands/bid_form.html", {"form": form, "demand": demand, "title": _("Bid")})
+
+
+@login_required
+def bid_update(request, pk):
+    bid = get_own_bid(request.user, pk)
+    demand = bid.demand
+    if bid.status != BidStatus.SUBMITTED or not demand.is_open_for_bids:
+        messages.error(request, _("This bid can no longer be modified."))
+        return redirect("demands:my_bids")
+    initial = {"price": bid.price, "proposal": bid.proposal, "duration_days": bid.duration_days}
+    form = BidForm(request.POST or None, request.FILES or None, initial=initial, bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.bid_update(
+                bid=bid,
+                actor=request.user,
+                price=form.cleaned_data["price"],
+                proposal=form.cleaned_data["proposal"],
+                duration_days=form.cleaned_data["duration_days"],
+                new_attachments=form.cleaned_data["attachments"],
+                removed_attachment_ids=[int(pk) for pk in form.cleaned_data.get("remove_attachments") or []],
+            )
+        except ActionRefused as refusal:
+            _show_refusal(request, form, refusal)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("demands:my_bids")
+    return render(
+        request, "demands/bid_form.html", {"form": form, "demand": demand, "bid": bid, "title": _("Modify the bid")}
+    )
+
+
+@login_required
+@require_POST
+def bid_withdraw(request, pk):
+    bid = get_own_bid(request.user, pk)
+    try:
+        actions.bid_withdraw(bid=bid, actor=request.user)
+    except ActionRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Your bid is withdrawn."))
+    return redirect("demands:my_bids")
+
+
+@login_required
+def my_bids(request):
+    """我的投标."""
+    _institution_only(request)
+    form = bid_status_form(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    page = CappedPaginator(selectors.my_bids(request.user.organisation, status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "demands/my_bids.html", {"form": form, "page": page, "query": _query_without_page(request)})

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import OrganisationKind
 from notifications.actions import notify
@@ -45,7 +46,8 @@ DEMAND_FIELDS = [
     "contact_name",
     "contact_phone",
 ]
-NOT_EDITABLE = "Approved demands cannot be modified or deleted."
+# Marked for makemessages (a bare string is not extracted); translated where it is used: _(NOT_EDITABLE).
+NOT_EDITABLE = gettext_noop("Approved demands cannot be modified or deleted.")
 
 
 def _log(demand, actor, event, before=None, after=None, reason=""):
@@ -84,6 +86,10 @@ def _check_demand_fields(fields: dict, *, now) -> None:
         errors["expected_finish"] = _("The expected completion cannot be before the bid deadline.")
     if fields.get("budget_mode") == BudgetMode.RANGE:
         low, high = fields.get("budget_min"), fields.get("budget_max")
+        for name, amount in (("budget_min", low), ("budget_max", high)):
+            if amount is not None and amount < 0:
+                # Django's own message (translated by Django): the form's MinValueValidator says the same.
+                errors[name] = _("Ensure this value is greater than or equal to %(limit_value)s.") % {"limit_value": 0}
         if low is None and high is None:
             errors["budget_min"] = _("Give a budget range, or choose negotiable.")
         elif low is not None and high is not None and low > high:

@@ -54,6 +54,7 @@ class DemandForm(forms.ModelForm):
         )
         self.fields["category"].choices = self._grouped_categories()
         self.fields["window"].queryset = Window.objects.active()
+        self.fields["window"].label = _("Window of the demand")
         self.fields["window"].help_text = _("The window whose institutions may bid.")
         self.fields["budget_mode"].choices = BudgetMode.choices
         self.fields["bid_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]

@@ -26,7 +26,7 @@ class DemandStatus(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("demand status", "Returned")
     BIDDING = "bidding", _("Open for bids")
     AWARDED = "awarded", _("Awarded")
-    FAILED = "failed", _("No winner")
+    FAILED = "failed", pgettext_lazy("demand status", "No winner")
     VOIDED = "voided", _("Voided")
 
 
@@ -231,7 +231,7 @@ class BidStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Bid submitted")
     WON = "won", _("Won")
     LOST = "lost", _("Not won")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("bid status", "Withdrawn")
     VOID = "void", pgettext_lazy("bid status", "Void")
 
 

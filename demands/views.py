@@ -104,14 +104,14 @@ def publish(request):
     form = DemandForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            demand = actions.demand_publish(
+            actions.demand_publish(
                 actor=request.user, fields=form.demand_fields(), attachments=form.cleaned_data["attachments"]
             )
         except ActionRefused as refusal:
             _show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your demand was submitted for review."))
-            return redirect(demand)
+            return redirect("demands:mine")
     return render(request, "demands/form.html", {"form": form, "title": _("Publish a demand")})
 
 

@@ -444,3 +444,94 @@ def order_document(name="需求说明.pdf"):
     from smeportal.uploads import clean_document_upload
 
     return clean_document_upload(pdf_upload(name))
+
+
+# Demands and bids ---------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from demands.actions import (  # noqa: E402
+    bid_submit,
+    demand_approve,
+    demand_award,
+    demand_fail,
+    demand_publish,
+    demand_return,
+    demand_void,
+)
+from demands.models import Bid, Demand  # noqa: E402
+
+
+def demand_fields(window_slug: str = "yinchuan", **overrides) -> dict:
+    """The fields of a complete demand, as DemandForm hands them to demand_publish."""
+    now = timezone.now()
+    fields = {
+        "title": "年度财务审计服务",
+        "category": category(NEUTRAL_CATEGORY),
+        "window": window(window_slug),
+        "budget_mode": "range",
+        "budget_min": Decimal("5000"),
+        "budget_max": Decimal("20000"),
+        "description": "需要对2025年度财务报表进行审计。",
+        "bid_deadline": now + timedelta(days=7),
+        "expected_finish": (now + timedelta(days=30)).date(),
+        "contact_name": "王经理",
+        "contact_phone": "13900000000",
+    }
+    fields.update(overrides)
+    return fields
+
+
+def pass_bid_deadline(demand: Demand) -> Demand:
+    """Move the demand's bid deadline into the past (time passing), without any action."""
+    Demand.objects.filter(pk=demand.pk).update(bid_deadline=timezone.now() - timedelta(minutes=1))
+    demand.refresh_from_db()
+    return demand
+
+
+def bidder(window_slug: str = "yinchuan", **kwargs) -> User:
+    """An institution allowed to bid on demands of the window (certified, active member)."""
+    slugs = ["yinchuan"] if window_slug == "yinchuan" else ["yinchuan", window_slug]
+    return institution_with(*slugs, **kwargs)
+
+
+def place_bid(demand: Demand, institution: User | None = None, price="12000", **fields) -> Bid:
+    institution = institution or bidder(demand.window.slug)
+    values = {"proposal": "三名注册会计师驻场审计，出具审计报告。", "duration_days": 20, **fields}
+    return bid_submit(demand=demand, actor=institution, price=Decimal(price), **values)
+
+
+def demand_in_state(
+    state: str = "pending_review",
+    *,
+    enterprise: User | None = None,
+    window_slug: str = "yinchuan",
+    bids: int = 0,
+    **fields,
+) -> Demand:
+    """A demand published by a certified enterprise and moved with the real actions to `state`.
+
+    States: pending_review, returned, bidding, awarded, failed, voided. `bids` institutions
+    bid while it is open (awarded needs at least one; the first bid wins). The enterprise
+    user is `demand.created_by`.
+    """
+    enterprise = enterprise or certified_enterprise()
+    demand = demand_publish(actor=enterprise, fields=demand_fields(window_slug, **fields))
+    reviewer = HubAdminFactory()
+    if state == "returned":
+        demand_return(demand=demand, actor=reviewer, reason="预算说明不清楚。")
+    elif state != "pending_review":
+        demand_approve(demand=demand, actor=reviewer)
+        placed = [place_bid(demand) for _ in range(max(bids, 1 if state == "awarded" else 0))]
+        if state == "awarded":
+            pass_bid_deadline(demand)
+            demand_award(demand=demand, bid=placed[0], actor=enterprise)
+        elif state == "failed":
+            demand_fail(demand=demand, actor=enterprise, reason="没有合适的投标。")
+        elif state == "voided":
+            demand_void(demand=demand, actor=enterprise, reason="需求取消。")
+        elif state != "bidding":
+            raise ValueError(f"unknown demand state {state!r}")
+    demand.refresh_from_db()
+    assert demand.status == state, (demand.status, state)
+    return demand

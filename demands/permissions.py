@@ -2,8 +2,10 @@
 
 A demand in review is its enterprise's and its reviewers' only; once approved it
 is public, except its contact, which only the winning institution sees. Bids
-are private: the bidder sees its own, the enterprise those on its demand, the
-staff of the demand's window all; anyone else sees counts at most.
+are private and sealed: the bidder sees its own; the enterprise sees those on
+its demand once bidding is over (选标 starts at the deadline, so no bidder's
+price can leak to another while bids may still change); the staff of the
+demand's window see all; anyone else sees counts at most.
 """
 
 from django.http import Http404
@@ -54,10 +56,19 @@ def may_bid(organisation, demand) -> bool:
     )
 
 
+def bids_unsealed(demand) -> bool:
+    """The enterprise sees the bids once the deadline passed or the demand closed."""
+    return demand.status != DemandStatus.BIDDING or demand.deadline_passed
+
+
 def can_view_bid(user, bid) -> bool:
     if not user.is_authenticated:
         return False
-    return user.organisation_id == bid.institution_id or is_owner(user, bid.demand) or is_demand_staff(user, bid.demand)
+    return (
+        user.organisation_id == bid.institution_id
+        or (is_owner(user, bid.demand) and bids_unsealed(bid.demand))
+        or is_demand_staff(user, bid.demand)
+    )
 
 
 def get_demand_for_user(user, pk: int) -> Demand:

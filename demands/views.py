@@ -18,6 +18,7 @@ from . import actions, selectors
 from .forms import BidForm, DemandForm, HallSearchForm, ReasonForm, bid_status_form, demand_status_form
 from .models import Bid, BidStatus
 from .permissions import (
+    bids_unsealed,
     can_see_contact,
     get_bid_attachment_for_user,
     get_demand_attachment_for_user,
@@ -225,7 +226,17 @@ def bids(request, pk):
     """【选标】 → 【投标详情】: every bid on the enterprise's demand."""
     demand = get_own_demand(request.user, pk)
     demand = selectors.demand_detail(demand.pk)
-    return render(request, "demands/bids.html", {"demand": demand, "bids": selectors.bids_of_demand(demand)})
+    sealed = not bids_unsealed(demand)
+    return render(
+        request,
+        "demands/bids.html",
+        {
+            "demand": demand,
+            "sealed": sealed,
+            "bids": [] if sealed else selectors.bids_of_demand(demand),
+            "bid_count": selectors.live_bid_count(demand),
+        },
+    )
 
 
 @login_required

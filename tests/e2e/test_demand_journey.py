@@ -120,6 +120,15 @@ def test_demand_from_publishing_to_the_winning_bid(live_server, page):
     bid(page, base, first.username, "枸杞干果农残与重金属检测", "5200")
     bid(page, base, second.username, "枸杞干果农残与重金属检测", "4800")
     demand = Demand.objects.get(title="枸杞干果农残与重金属检测")
+
+    # Before the deadline the bids are sealed: the enterprise sees how many, not what.
+    log_in(page, base, enterprise.username)
+    menu(page).get_by_role("link", name="我发布的需求").click()
+    page.get_by_role("row", name=re.compile("枸杞干果农残与重金属检测")).get_by_role("link", name="选标").click()
+    expect(page.get_by_test_id("sealed")).to_contain_text("目前共 2 家投标")
+    expect(page.get_by_test_id("bid")).to_have_count(0)
+    log_out(page, base)
+
     pass_bid_deadline(demand)  # time passes: bidding is over
 
     # 2.5.4 【我发布的需求】 → 【选标】 → 【投标详情】 → 【选为中标单位】

@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
-from smeportal.excel import xlsx_response
+from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
+from smeportal.excel import ExportWholeListAdminMixin, xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import demand_approve, demand_return, demand_void
@@ -32,18 +32,11 @@ class DemandLogInline(LogInline):
     fields = ["created_at", "actor", "event", "from_status", "to_status", "reason"]
 
 
-class BidInline(admin.TabularInline):
+class BidInline(ReadOnlyInline):
     """The bids, read-only: administrators see them to judge a complaint or a breach."""
 
     model = Bid
     fields = ["institution", "price", "duration_days", "status", "created_at", "updated_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _status_is(status):
@@ -51,7 +44,7 @@ def _status_is(status):
 
 
 @admin.register(Demand)
-class DemandAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
+class DemandAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
     """The demand review queue: 审核通过 / 驳回, and 废标 of a demand open for bids."""
 
     window_admin_permissions = frozenset({"view", "change"})
@@ -137,7 +130,7 @@ class DemandAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("admin:orders_order_change", args=[obj.order_id]), obj.order)
 
-    @admin.action(description=_("Export to Excel"))
+    @admin.action(description=_("Export the selected demands to Excel"))
     def export_xlsx(self, request, queryset):
         queryset = queryset.select_related("enterprise", "window", "category").annotate(
             live_bids=Count("bids", filter=Q(bids__status__in=LIVE_BID_STATUSES))

@@ -71,6 +71,19 @@ class DemandForm(forms.ModelForm):
             groups.append((top.name, [(c.pk, c.name) for c in top.children.all() if c.is_visible]))
         return groups
 
+    def clean(self):
+        # Before the model's check constraint runs (ModelForm validates it after clean): an
+        # upside-down range gets the field's message instead of "constraint ... is violated", and
+        # 面议 drops the amounts (demands.actions clears them too) so they cannot trip it.
+        data = super().clean()
+        if data.get("budget_mode") == BudgetMode.NEGOTIABLE:
+            data["budget_min"] = data["budget_max"] = None
+        else:
+            low, high = data.get("budget_min"), data.get("budget_max")
+            if low is not None and high is not None and low > high:
+                self.add_error("budget_max", _("The upper end of the budget must not be below the lower end."))
+        return data
+
     def demand_fields(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 

@@ -4,17 +4,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from smeportal.search import keyword_filter
+from smeportal.search import query_terms
 
 from .models import Bid, BidStatus, Demand, DemandStatus
 
 HALL_SORTS = {
     "newest": ["-approved_at", "-pk"],
     "deadline": ["bid_deadline", "pk"],
-    "budget": ["-budget_max", "-pk"],
+    # NULL (面议, or no upper end) last on both databases; PostgreSQL would put it first.
+    "budget": [F("budget_max").desc(nulls_last=True), "-pk"],
 }
 
 
@@ -70,13 +71,12 @@ def search_hall(filters: HallFilters):
         queryset = queryset.filter(bid_deadline__lte=end_of_day)
     # Open demands are few (the status index narrows them first), so substring
     # matching on both databases is fast enough and finds every Chinese term.
-    condition = (
-        keyword_filter(filters.keyword, vector_fields=[], text_fields=["title", "description", "enterprise__name"])
-        if filters.keyword
-        else None
-    )
-    if condition is not None:
-        queryset = queryset.filter(condition)
+    # (Not smeportal.search.keyword_filter: on PostgreSQL it matches only the
+    # tsvector fields, and with none given it filtered nothing at all.)
+    for term in query_terms(filters.keyword):
+        queryset = queryset.filter(
+            Q(title__icontains=term) | Q(description__icontains=term) | Q(enterprise__name__icontains=term)
+        )
     order = HALL_SORTS.get(filters.sort, HALL_SORTS["newest"])
     return (
         _with_live_bid_count(queryset)

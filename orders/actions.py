@@ -142,7 +142,8 @@ def order_create_for_winning_bid(*, demand, bid, actor) -> Order:
     """The service order behind 【选为中标单位】: already in 服务中, since the
     institution offered the service by bidding; price and scope come from the bid.
 
-    Called by demands.actions.demand_award inside its transaction, with the demand locked.
+    Called by demands.actions.demand_award inside its transaction, with the demand locked;
+    that action tells the winner.
     """
     now = timezone.now()
     requirements = "\n\n".join(
@@ -170,13 +171,7 @@ def order_create_for_winning_bid(*, demand, bid, actor) -> Order:
         accepted_at=now,
     )
     _log(order, actor, OrderEvent.AWARDED, before="", after=OrderStatus.IN_SERVICE)
-    _notify_side(
-        order,
-        Party.INSTITUTION,
-        _("New order %(number)s: %(title)s") % {"number": order.number, "title": order.service_title},
-        _("Your bid won. The order is in service: contact %(enterprise)s to start.")
-        % {"enterprise": demand.enterprise.name},
-    )
+    # The winner hears of it once, from demands.actions.demand_award ("your bid won").
     return order
 
 

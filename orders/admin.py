@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
-from smeportal.excel import xlsx_response
+from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
+from smeportal.excel import ExportWholeListAdminMixin, xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import order_force_cancel
@@ -31,19 +31,13 @@ class OrderLogInline(LogInline):
     fields = ["created_at", "actor", "event", "from_status", "to_status", "reason"]
 
 
-class OrderAttachmentInline(admin.TabularInline):
+class OrderAttachmentInline(ReadOnlyInline):
     model = OrderAttachment
     fields = ["original_name", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)
-class OrderAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
+class OrderAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
     window_admin_permissions = frozenset({"view", "change"})
     list_display = ["number", "service_title", "enterprise", "institution", "window", "status", "created_at"]
     list_filter = ["status", "window", ("institution", admin.RelatedOnlyFieldListFilter), "created_at"]
@@ -102,14 +96,3 @@ class OrderAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin)
             [title for title, _get in EXPORT_COLUMNS],
             ([get(order) for _title, get in EXPORT_COLUMNS] for order in queryset.iterator(chunk_size=2000)),
         )
-
-    def changelist_view(self, request, extra_context=None):
-        # "Export" with nothing ticked exports the whole filtered list.
-        if (
-            request.method == "POST"
-            and request.POST.get("action") == "export_xlsx"
-            and not request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
-        ):
-            changelist = self.get_changelist_instance(request)
-            return self.export_xlsx(request, changelist.get_queryset(request))
-        return super().changelist_view(request, extra_context)

@@ -165,15 +165,34 @@ class TransitionAdminMixin:
         return bulk
 
 
-class LogInline(admin.TabularInline):
-    """A state machine's log rows under the object, read-only: history is not edited."""
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown under an object, never edited there (history, bids, attachments).
 
-    fields = ["created_at", "actor", "from_status", "to_status", "reason"]
+    Anyone who may open the parent object may read them: the parent's ModelAdmin
+    already decided (window administrators have no Django permission rows, so the
+    default permission check would hide these inlines from them).
+    """
+
     extra = 0
     can_delete = False
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
+    def has_view_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_staff)
+
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LogInline(ReadOnlyInline):
+    """A state machine's log rows under the object: history is not edited."""
+
+    fields = ["created_at", "actor", "from_status", "to_status", "reason"]

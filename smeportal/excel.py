@@ -38,3 +38,20 @@ def xlsx_response(filename: str, headers: list, rows) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class ExportWholeListAdminMixin:
+    """For a ModelAdmin with an `export_xlsx` action: choosing the action with no row
+    ticked exports the whole (filtered, searched, scoped) list instead of refusing."""
+
+    def changelist_view(self, request, extra_context=None):
+        from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+        if (
+            request.method == "POST"
+            and request.POST.get("action") == "export_xlsx"
+            and not request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ):
+            changelist = self.get_changelist_instance(request)
+            return self.export_xlsx(request, changelist.get_queryset(request))
+        return super().changelist_view(request, extra_context)

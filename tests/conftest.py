@@ -14,6 +14,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have lost the data-migration rows to the flush
+    at the end of a transactional test in an earlier run: put them back."""
+    from tests.reference_data import reseed
+
+    with django_db_blocker.unblock():
+        reseed()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Login throttling counts in the cache; every test starts with none.

@@ -12,3 +12,4 @@ def reference_data(transactional_db):
     import_module("windows.migrations.0002_create_hub_and_windows").create_windows(apps, None)
     import_module("certification.migrations.0002_service_domains").create_domains(apps, None)
     import_module("services.migrations.0002_categories").create_categories(apps, None)
+    import_module("supervision.migrations.0002_default_warning_rules").create_rules(apps, None)

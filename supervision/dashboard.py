@@ -293,9 +293,9 @@ def survey_tables(coverage: Coverage, filters: Filters) -> list[Table]:
     tables = []
     for index, (key, title, choices) in enumerate(
         [
-            ("survey_orders", _("Orders"), OrdersTrend.choices),
-            ("survey_funding", _("Funding"), Funding.choices),
-            ("survey_labour", _("Labour"), Labour.choices),
+            ("survey_orders", _("orders"), OrdersTrend.choices),
+            ("survey_funding", _("funding"), Funding.choices),
+            ("survey_labour", _("labour"), Labour.choices),
         ]
     ):
         counts = Counter(row[index] for row in rows)
@@ -418,16 +418,16 @@ def activity_tables(coverage: Coverage, filters: Filters) -> list[Table]:
     months = [add_months(filters.period, -n) for n in range(11, -1, -1)]
     headers, getters = [], []
     if sources["orders"] is not None:
-        headers.append(_("Orders"))
+        headers.append(_("Number of orders"))
         getters.append(("orders", "n"))
     if sources["demands"] is not None:
         headers.append(_("Demands"))
         getters.append(("demands", "n"))
     if sources["complaints"] is not None:
-        headers += [_("Complaints"), _("Upheld share (%)")]
+        headers += [_("Number of complaints"), _("Upheld share (%)")]
         getters += [("complaints", "n"), ("complaints", "upheld_share")]
     if sources["reviews"] is not None:
-        headers += [_("Reviews"), _("Average score")]
+        headers += [_("number of reviews"), _("Average score")]
         getters += [("reviews", "n"), ("reviews", "avg")]
 
     def combine(keys) -> list:

@@ -73,7 +73,7 @@ def _holt_winters(history: np.ndarray, horizon: int) -> tuple[np.ndarray, np.nda
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitted = ExponentialSmoothing(history, **kwargs).fit()
-    return np.asarray(fitted.forecast(horizon)), history - np.asarray(fitted.fittedvalues)
+        return np.asarray(fitted.forecast(horizon)), history - np.asarray(fitted.fittedvalues)
 
 
 METHODS = {"holt_winters": _holt_winters, "seasonal_naive": _seasonal_naive, "naive": _naive}

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certification.choices import ApplicationStatus
@@ -51,11 +51,13 @@ def template_rows():
 
 
 def _choice(value: str, choices) -> str | None:
+    """The code of an answer given as its code or its Chinese label."""
     if not value:
         return ""
-    for code, label in choices:
-        if value in (code, str(label)):
-            return code
+    with translation.override("zh-hans"):
+        for code, label in choices:
+            if value in (code, str(label)):
+                return code
     return None
 
 

@@ -51,7 +51,8 @@ POSITIONS = {
 def quartiles(values: list[float]) -> tuple[float, float, float]:
     if len(values) < MIN_PEERS:
         raise ValueError("fewer than MIN_PEERS values")
-    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    # "exclusive" interpolates between neighbours: a quartile is not one firm's figure.
+    q1, median, q3 = statistics.quantiles(values, n=4, method="exclusive")
     return q1, median, q3
 
 

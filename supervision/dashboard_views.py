@@ -54,8 +54,10 @@ def _nav():
     return [(reverse(name), labels[label]) for name, label in NAV]
 
 
-def _periods():
+def _periods(include_current=False):
     latest = current_period()
+    if include_current:
+        latest = add_months(latest, 1)
     return [add_months(latest, -n) for n in range(36)]
 
 
@@ -65,9 +67,12 @@ def _windows_for(user):
     return list(queryset if window_ids is None else queryset.filter(pk__in=window_ids))
 
 
-def _filters(request, form_class=DashboardFilterForm):
+def _filters(request, form_class=DashboardFilterForm, include_current=False):
+    """The filters of the request; the period defaults to last month (the month being
+    reported), or to this month for the activity figures (include_current)."""
     windows = _windows_for(request.user)
-    form = form_class(request.GET or None, periods=_periods(), windows=windows)
+    periods = _periods(include_current)
+    form = form_class(request.GET or None, periods=periods, windows=windows)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     window = None
     if data.get("window"):
@@ -75,13 +80,13 @@ def _filters(request, form_class=DashboardFilterForm):
         if window is None:
             raise PermissionDenied
     filters = dashboard.Filters(
-        period=data.get("period") or current_period(),
+        period=data.get("period") or periods[0],
         district=data.get("district") or "",
         industry=data.get("industry") or "",
         window=window,
     )
     if not form.is_bound:
-        form = form_class(initial={"period": f"{filters.period:%Y-%m}"}, periods=_periods(), windows=windows)
+        form = form_class(initial={"period": f"{filters.period:%Y-%m}"}, periods=periods, windows=windows)
     return form, filters, coverage_for(request.user, window), data
 
 
@@ -138,7 +143,7 @@ def survey(request):
 
 @supervisor_required
 def activity(request):
-    form, filters, coverage, _data = _filters(request)
+    form, filters, coverage, _data = _filters(request, include_current=True)
     return _page(
         request,
         "supervision/dashboard.html",

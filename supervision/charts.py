@@ -1,6 +1,7 @@
 """Small server-side SVG charts (no JavaScript, no CSS: presentation attributes only,
 so the strict Content-Security-Policy holds). Text is escaped."""
 
+import math
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -54,7 +55,7 @@ def _frame(title: str, low: float, high: float, body: list[str], labels: list[tu
         y0 = TOP + plot_h * high / (high - low)
         parts.append(f'<line x1="{LEFT}" y1="{y0:.1f}" x2="{WIDTH - RIGHT}" y2="{y0:.1f}" stroke="#888"/>')
     parts.extend(body)
-    every = max(1, len(labels) // 12)
+    every = max(1, math.ceil(len(labels) / 8))
     for index, (x, text) in enumerate(labels):
         if index % every == 0 or index == len(labels) - 1:
             parts.append(

@@ -9,6 +9,7 @@ from windows.admin_scoping import WindowScopedAdminMixin
 from .actions import period_lock, warning_close, warning_verify
 from .models import EarlyWarning, MonthlyReport, ReportCorrection, ReportingPeriod, WarningLog, WarningRule
 from .permissions import coverage_of_windows
+from .reporting import fileable_periods
 from .warnings import evaluate, latest_due_period
 
 
@@ -60,8 +61,12 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     fields = ["period"]
     actions = ["lock", "unlock"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def changelist_view(self, request, extra_context=None):
+        # The months an enterprise may still file are listed without being added by hand.
+        ReportingPeriod.objects.bulk_create(
+            [ReportingPeriod(period=p) for p in fileable_periods()], ignore_conflicts=True
+        )
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("Lock the selected reporting months"))
     def lock(self, request, queryset):

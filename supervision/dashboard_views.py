@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import District
+from certification.choices import Industry
 from smeportal.excel import xlsx_response
 from windows.models import Window
 from windows.permissions import administered_window_ids
@@ -277,7 +279,14 @@ def forecast(request):
         )
         tables.append(table)
         results.append({"label": label, "result": result, "table": table})
-    return _page(request, "supervision/forecast.html", _("Forecasts"), form, tables, results=results)
+    # One link per aggregate: the whole region, each district, each industry.
+    base = {"period": f"{filters.period:%Y-%m}"}
+    aggregates = [(_("Whole region"), urlencode(base))]
+    aggregates += [(label, urlencode({**base, "district": key})) for key, label in District.choices]
+    aggregates += [(label, urlencode({**base, "industry": key})) for key, label in Industry.choices]
+    return _page(
+        request, "supervision/forecast.html", _("Forecasts"), form, tables, results=results, aggregates=aggregates
+    )
 
 
 @supervisor_required

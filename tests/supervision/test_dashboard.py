@@ -186,3 +186,29 @@ def test_admin_index_links_to_the_dashboard(client):
     client.force_login(make_window_admin("xingqing"))
     page = client.get("/admin/").content.decode()
     assert "监管看板" in page and reverse("supervision:dashboard") in page
+
+
+def test_exported_numbers_are_the_numbers_on_the_page(client, data):
+    """Each exported cell, formatted as the page formats it, is in that table's HTML."""
+    import re
+
+    client.force_login(HubAdminFactory())
+    url = reverse("supervision:economy")
+    page = client.get(url).content.decode()
+    html = re.search(r'data-testid="table-economy_district">(.*?)</table>', page, re.S).group(1)
+    cells = [re.sub(r"<.*?>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", html, re.S)]
+    exported = [v for row in sheet_rows(client.get(url, {"export": "economy_district"}))[1:] for v in row]
+    assert len(exported) == len(cells)
+    for value, cell in zip(exported, cells, strict=True):
+        if value is None:
+            assert cell == "—"
+        elif isinstance(value, int | float):
+            assert float(cell) == value
+        else:
+            assert cell == value
+
+
+def test_forecast_page_links_every_aggregate(client, data):
+    client.force_login(HubAdminFactory())
+    page = client.get(reverse("supervision:forecast"), {"district": "jinfeng"}).content.decode()
+    assert "district=xingqing" in page and "industry=C" in page and "全市" in page

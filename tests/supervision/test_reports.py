@@ -232,3 +232,22 @@ def test_history_query_count_does_not_grow_with_reports(client, enterprise, djan
     client.force_login(enterprise)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("supervision:history")).status_code == 200
+
+
+def test_admin_locks_a_month_and_the_enterprise_can_no_longer_correct_it(client, enterprise):
+    from supervision.models import ReportingPeriod
+
+    report_file(organisation=enterprise.organisation, actor=enterprise, period=months_back(0), values=values())
+    admin = HubAdminFactory()
+    client.force_login(admin)
+    assert client.get("/admin/supervision/reportingperiod/").status_code == 200
+    row = ReportingPeriod.objects.get(period=months_back(0))
+    response = client.post("/admin/supervision/reportingperiod/", {"action": "lock", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.is_locked and row.locked_by == admin
+    client.force_login(enterprise)
+    page = client.get(reverse("supervision:history")).content.decode()
+    assert "已锁定" in page and f"?period={months_back(0):%Y-%m}" not in page
+    response = client.post(URL, form_data(months_back(0), tax="1"))
+    assert MonthlyReport.objects.get().tax == Decimal("6.00")

@@ -18,10 +18,6 @@ QUESTIONNAIRE = ["orders_trend", "funding", "labour", "difficulties", "other_not
 FIELDS = FIGURES + QUESTIONNAIRE
 
 
-def period_is_locked(period: datetime.date) -> bool:
-    return ReportingPeriod.objects.filter(period=period, is_locked=True).exists()
-
-
 def _jsonable(value):
     if isinstance(value, Decimal):
         return str(value)
@@ -59,7 +55,8 @@ def report_file(
     now = timezone.now()
     certification = approved_application(organisation)
     with transaction.atomic():
-        if period_is_locked(period):
+        # Read the lock flag under a row lock: a lock being set now waits for this filing, or wins.
+        if ReportingPeriod.objects.select_for_update().filter(period=period, is_locked=True).exists():
             raise ActionRefused(_("This reporting month is locked; its reports can no longer be changed."))
         report = MonthlyReport.objects.select_for_update().filter(organisation=organisation, period=period).first()
         if report is None:

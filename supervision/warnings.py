@@ -12,10 +12,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, OrganisationKind
+from accounts.models import Organisation, OrganisationKind, User
 from certification.choices import ApplicationStatus
 from certification.models import CertificationApplication
 
@@ -251,7 +252,29 @@ def evaluate(period: datetime.date, now: datetime.datetime | None = None) -> int
                 )
         EarlyWarning.objects.bulk_create(new, ignore_conflicts=True)
         WarningEvaluation.objects.update_or_create(period=period, defaults={"evaluated_at": now, "raised": len(new)})
+        _notify_enterprises([w for w in new if w.rule.visible_to_enterprise])
     return len(new)
+
+
+def _notify_enterprises(warnings: list[EarlyWarning]) -> None:
+    """Warnings of rules shown to the enterprise are sent to its users (internal ones never are)."""
+    if not warnings:
+        return
+    from notifications.actions import notify
+
+    users = defaultdict(list)
+    for user in User.objects.filter(organisation_id__in={w.organisation_id for w in warnings}, is_active=True):
+        users[user.organisation_id].append(user)
+    url = reverse("supervision:history")
+    with translation.override(settings.LANGUAGE_CODE):
+        for warning in warnings:
+            for user in users[warning.organisation_id]:
+                notify(
+                    recipient=user,
+                    title=_("Early warning: %(rule)s") % {"rule": warning.rule.name},
+                    body=warning.explanation,
+                    url=url,
+                )
 
 
 def latest_due_period(now: datetime.datetime) -> datetime.date:

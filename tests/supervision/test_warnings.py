@@ -281,3 +281,18 @@ def test_enterprise_does_not_see_internal_warnings(client):
     assert warning.explanation not in client.get(reverse("supervision:history")).content.decode()
     WarningRule.objects.filter(code="revenue_yoy").update(visible_to_enterprise=True)
     assert warning.explanation in client.get(reverse("supervision:history")).content.decode()
+
+
+def test_enterprise_is_notified_of_warnings_shown_to_it_only():
+    from notifications.models import Notification
+
+    user = EnterpriseUserFactory()
+    org = user.organisation
+    org.is_certified = True
+    org.save()
+    make_report(org, months_back(12), revenue=Decimal("100"), tax=Decimal("10"))
+    make_report(org, PERIOD, revenue=Decimal("10"), tax=Decimal("1"))
+    WarningRule.objects.filter(code="tax_yoy").update(visible_to_enterprise=True)
+    evaluate(PERIOD)
+    titles = list(Notification.objects.filter(recipient=user).values_list("title", flat=True))
+    assert titles == ["预警：纳税总额同比下降≥50%"]

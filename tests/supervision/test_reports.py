@@ -251,3 +251,11 @@ def test_admin_locks_a_month_and_the_enterprise_can_no_longer_correct_it(client,
     assert "已锁定" in page and f"?period={months_back(0):%Y-%m}" not in page
     response = client.post(URL, form_data(months_back(0), tax="1"))
     assert MonthlyReport.objects.get().tax == Decimal("6.00")
+
+
+def test_a_month_that_cannot_be_filed_is_refused_with_a_message(client, enterprise):
+    client.force_login(enterprise)
+    response = client.post(URL, form_data(months_back(-1)))
+    assert response.status_code == 200
+    assert "填报月份" in response.content.decode() and response.context["form"].errors["period"]
+    assert not MonthlyReport.objects.exists()

@@ -2,7 +2,9 @@
 monthly report and confirms a large change; an administrator filters the 监管看板,
 exports a table, works a warning to 已关闭 and opens a forecast."""
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -65,7 +67,7 @@ def test_report_dashboard_warning_and_forecast(live_server, page):
     expect(table).not_to_contain_text("兴庆区")
     with page.expect_download() as download_info:
         page.locator("#t-economy_district").get_by_role("link", name="导出").click()
-    sheet = load_workbook(download_info.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[1][0] == "金凤区" and rows[1][1] == 40.0
 

@@ -19,6 +19,7 @@ SECTIONS = {
     "orders": _("Order management"),
     "complaints": _("Complaints"),
     "reviews": _("Review management"),
+    "supervision": _("Enterprise information"),
     "messages": _("Message centre"),
     "account": _("Account settings"),
 }

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "services",
     "orders",
     "demands",
+    "supervision",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -257,6 +258,8 @@ LOGGING = {
 ORDER_ACCEPT_DAYS = env_int("ORDER_ACCEPT_DAYS", 3)  # 待受理 not accepted → 已失效
 ORDER_CHECK_DAYS = env_int("ORDER_CHECK_DAYS", 7)  # 已完成 not checked → 已验收
 ORDER_CANCEL_ANSWER_DAYS = env_int("ORDER_CANCEL_ANSWER_DAYS", 3)  # unanswered cancellation → 已取消
+# 企业运行数据填报: a month's report is due on this day of the next month.
+SUPERVISION_REPORT_DUE_DAY = env_int("SUPERVISION_REPORT_DUE_DAY", 10)
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("orders/", include("orders.urls")),
     path("demands/", include("demands.urls")),
+    path("supervision/", include("supervision.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

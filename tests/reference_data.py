@@ -1,4 +1,5 @@
-"""The rows the data migrations create (windows, service domains, categories).
+"""The rows the data migrations create (windows, service domains, categories,
+the default warning rules).
 
 A transactional test (browser journeys, race tests) ends with a flush, which
 takes these rows too. They are put back with the migrations' own idempotent
@@ -14,6 +15,7 @@ SEEDS = [
     ("windows.migrations.0002_create_hub_and_windows", "create_windows"),
     ("certification.migrations.0002_service_domains", "create_domains"),
     ("services.migrations.0002_categories", "create_categories"),
+    ("supervision.migrations.0002_default_warning_rules", "create_rules"),
 ]
 
 

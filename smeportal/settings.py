@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "certification",
     "services",
     "orders",
+    "complaints",
+    "reviews",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -256,6 +258,8 @@ LOGGING = {
 ORDER_ACCEPT_DAYS = env_int("ORDER_ACCEPT_DAYS", 3)  # 待受理 not accepted → 已失效
 ORDER_CHECK_DAYS = env_int("ORDER_CHECK_DAYS", 7)  # 已完成 not checked → 已验收
 ORDER_CANCEL_ANSWER_DAYS = env_int("ORDER_CANCEL_ANSWER_DAYS", 3)  # unanswered cancellation → 已取消
+COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 30)  # 【投诉】 on 已验收 orders for this long
+COMPLAINT_REPLY_DAYS = env_int("COMPLAINT_REPLY_DAYS", 3)  # no reply from the institution → escalated
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -23,6 +23,8 @@ urlpatterns = [
     path("certification/", include("certification.urls")),
     path("services/", include("services.urls")),
     path("orders/", include("orders.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("reviews/", include("reviews.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -43,7 +43,7 @@ class Review(models.Model):
     )
     author_organisation = models.ForeignKey(
         "accounts.Organisation",
-        verbose_name=_("reviewer"),
+        verbose_name=_("reviewing organisation"),
         on_delete=models.PROTECT,
         related_name="reviews_written",
     )

@@ -95,11 +95,9 @@ class ComplaintAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAd
     window_admin_permissions = frozenset({"view", "change"})
     list_display = [
         "complaint_number",
-        "order",
-        "enterprise",
+        "order_number",
         "institution",
         "window",
-        "complaint_type",
         "status",
         "overdue_flag",
         "result",
@@ -169,9 +167,9 @@ class ComplaintAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAd
     def complaint_number(self, obj):
         return obj.number
 
-    @admin.display(description=_("enterprise"))
-    def enterprise(self, obj):
-        return obj.order.enterprise
+    @admin.display(description=_("order number"), ordering="order__number")
+    def order_number(self, obj):
+        return obj.order.number
 
     @admin.display(description=_("service institution"))
     def institution(self, obj):

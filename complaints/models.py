@@ -14,7 +14,7 @@ class ComplaintStatus(models.TextChoices):
     RESPONDED = "responded", _("Institution replied")
     PROCESSING = "processing", _("Being handled")
     CLOSED = "closed", _("Closed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("complaint status", "Withdrawn")
 
 
 OPEN_STATUSES = [ComplaintStatus.SUBMITTED, ComplaintStatus.RESPONDED, ComplaintStatus.PROCESSING]

@@ -126,7 +126,7 @@ def test_the_parties_and_the_windows_staff_see_the_complete_complaint_and_its_ph
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Cache-Control"] == "private, max-age=0, no-store"
-    response.close()
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 
 # 【投诉】 ----------------------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def test_the_institution_replies_with_an_attachment(client, world):
     assert "已重新检测。" in content and "报告.pdf" in content
     download = client.get(reverse("complaints:attachment", args=[attachment.pk]))
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
-    download.close()
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
     # The enterprise cannot reply.
     assert client.get(reverse("complaints:reply", args=[complaint.pk])).status_code == 404
 

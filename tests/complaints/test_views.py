@@ -354,3 +354,16 @@ def test_only_staff_get_the_link_to_the_admin(client, world):
     assert admin_url not in html(client.get(complaint.get_absolute_url()))
     client.force_login(world["window_admin"])
     assert admin_url in html(client.get(complaint.get_absolute_url()))
+
+
+def test_the_admin_queue_query_count_is_pinned(client, world, django_assert_max_num_queries):
+    complaint_of(world, photos=0)
+    client.force_login(world["window_admin"])
+    client.get(CHANGELIST)
+    with django_assert_max_num_queries(20) as few:
+        html(client.get(CHANGELIST))
+    for state in ["responded", "processing", "closed", "withdrawn"]:
+        complaint_of(world, state, order_state="completed", photos=0)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        content = html(client.get(CHANGELIST))
+    assert content.count("TS0") >= 5

@@ -231,3 +231,40 @@ def test_the_order_page_shows_its_reviews(client, world):
     client.force_login(world["enterprise"])
     content = html(client.get(order.get_absolute_url()))
     assert "企业的评价" in content and "机构的评价" in content
+
+
+def test_the_public_review_list_query_count_is_pinned(client, world, django_assert_max_num_queries):
+    review_by(order_of(world), "enterprise")
+    url = reverse("reviews:institution", args=[world["institution"].organisation.pk])
+    client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        html(client.get(url))
+    for _ in range(3):
+        review_by(order_of(world), "enterprise")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert html(client.get(url)).count('class="stars"') == 4
+
+
+def test_the_admin_hides_a_review_in_its_window_only(client, world, django_assert_max_num_queries):
+    order = order_of(world)
+    review = review_by(order, "enterprise", score=1, content="脏话")
+    foreign = review_by(order_in_state("checked", window_slug="xingqing"), "enterprise")
+    changelist = reverse("admin:reviews_review_changelist")
+    client.force_login(make_window_admin("yinchuan"))
+    client.get(changelist)
+    with django_assert_max_num_queries(20) as few:
+        content = html(client.get(changelist))
+    assert reverse("admin:reviews_review_change", args=[review.pk]) in content
+    assert reverse("admin:reviews_review_change", args=[foreign.pk]) not in content
+    for _ in range(3):
+        review_by(order_of(world), "enterprise")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html(client.get(changelist))
+    hide = reverse("admin:reviews_review_transition", args=[review.pk, "hide"])
+    assert client.post(hide, {"reason": ""}).status_code == 200
+    assert client.post(hide, {"reason": "含有辱骂内容"}).status_code == 302
+    review.refresh_from_db()
+    assert review.hidden and review.logs.last().reason == "含有辱骂内容"
+    assert client.get(reverse("admin:reviews_review_transition", args=[foreign.pk, "hide"])).status_code == 404
+    world["institution"].organisation.refresh_from_db()
+    assert world["institution"].organisation.rating_count == 3

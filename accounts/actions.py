@@ -54,3 +54,32 @@ def organisation_mark_certified(*, organisation: Organisation, name: str, distri
 def organisation_mark_uncertified(*, organisation: Organisation) -> None:
     organisation.is_certified = False
     organisation.save(update_fields=["is_certified"])
+
+
+def organisation_lock(*, organisation_id: int) -> Organisation:
+    """The organisation row, locked until the caller's transaction ends.
+
+    Apps that keep figures on the organisation (reviews, complaints) take this
+    lock before they count, so two writers at once count one after the other.
+    """
+    return Organisation.objects.select_for_update().get(pk=organisation_id)
+
+
+def organisation_set_rating(
+    *, organisation: Organisation, average, count: int, quality=None, attitude=None, speed=None
+) -> None:
+    """Store the review figures computed by the reviews app (call with the row locked)."""
+    organisation.rating_avg = average
+    organisation.rating_count = count
+    organisation.rating_quality_avg = quality
+    organisation.rating_attitude_avg = attitude
+    organisation.rating_speed_avg = speed
+    organisation.save(
+        update_fields=["rating_avg", "rating_count", "rating_quality_avg", "rating_attitude_avg", "rating_speed_avg"]
+    )
+
+
+def organisation_set_upheld_complaints(*, organisation: Organisation, count: int) -> None:
+    """Store the number of 投诉成立 complaints counted by the complaints app (row locked)."""
+    organisation.upheld_complaint_count = count
+    organisation.save(update_fields=["upheld_complaint_count"])

@@ -38,8 +38,28 @@ class UserInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "is_certified", "contact_name", "mobile", "created_at"]
+    list_display = [
+        "name",
+        "kind",
+        "is_certified",
+        "rating_avg",
+        "rating_count",
+        "upheld_complaint_count",
+        "contact_name",
+        "mobile",
+        "created_at",
+    ]
     list_filter = ["kind", "is_certified", "created_at"]
-    readonly_fields = ["is_certified", "certified_at"]
+    # Figures kept by the reviews and complaints actions, never typed in.
+    readonly_fields = [
+        "is_certified",
+        "certified_at",
+        "rating_avg",
+        "rating_count",
+        "rating_quality_avg",
+        "rating_attitude_avg",
+        "rating_speed_avg",
+        "upheld_complaint_count",
+    ]
     search_fields = ["name", "contact_name", "mobile"]
     inlines = [UserInline]

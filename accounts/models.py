@@ -47,6 +47,18 @@ class Organisation(models.Model):
     # Kept by the reviews app's actions; the catalogue sorts by them.
     rating_avg = models.DecimalField(_("average score"), max_digits=3, decimal_places=2, null=True, blank=True)
     rating_count = models.PositiveIntegerField(_("number of reviews"), default=0)
+    # The dimensions of reviews of institutions (服务质量, 服务态度, 响应速度).
+    rating_quality_avg = models.DecimalField(
+        _("average service quality"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    rating_attitude_avg = models.DecimalField(
+        _("average service attitude"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    rating_speed_avg = models.DecimalField(
+        _("average response speed"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    # Kept by the complaints app's actions: 投诉成立 complaints against the institution.
+    upheld_complaint_count = models.PositiveIntegerField(_("upheld complaints"), default=0)
     # Bigram index of the name for keyword search on PostgreSQL (smeportal.search).
     search_vector = SearchVectorField(_("search index"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -103,8 +103,9 @@ def order_list_view(request, tab="all"):
 
 @login_required
 def detail(request, pk):
-    order = order_detail(get_order_for_user(request.user, pk))
-    return render(request, "orders/detail.html", {"order": order, "party": party_of(request.user, order)})
+    order = get_order_for_user(request.user, pk)
+    party = party_of(request.user, order)
+    return render(request, "orders/detail.html", {"order": order_detail(order, party), "party": party})
 
 
 @login_required

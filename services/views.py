@@ -15,6 +15,7 @@ from smeportal.uploads import serve_private_file
 
 from .actions import service_delist, service_save, service_start_revision, service_submit
 from .forms import InstitutionSearchForm, ServiceForm, ServiceSearchForm
+from .institution_sections import render_institution_sections
 from .models import EDITABLE_STATUSES, Service, ServiceStatus
 from .permissions import get_image_for_user, get_own_service
 from .selectors import (
@@ -109,7 +110,13 @@ def institution_detail(request, pk):
     return render(
         request,
         "services/institution_detail.html",
-        {"institution": institution, "profile": profile, "page": services, "query": ""},
+        {
+            "institution": institution,
+            "profile": profile,
+            "page": services,
+            "query": "",
+            "sections": render_institution_sections(request, institution),
+        },
     )
 
 

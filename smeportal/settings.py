@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "services",
     "orders",
     "demands",
+    "complaints",
+    "reviews",
     "supervision",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -260,6 +262,8 @@ ORDER_CHECK_DAYS = env_int("ORDER_CHECK_DAYS", 7)  # 已完成 not checked → �
 ORDER_CANCEL_ANSWER_DAYS = env_int("ORDER_CANCEL_ANSWER_DAYS", 3)  # unanswered cancellation → 已取消
 # 企业运行数据填报: a month's report is due on this day of the next month.
 SUPERVISION_REPORT_DUE_DAY = env_int("SUPERVISION_REPORT_DUE_DAY", 10)
+COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 30)  # 【投诉】 on 已验收 orders for this long
+COMPLAINT_REPLY_DAYS = env_int("COMPLAINT_REPLY_DAYS", 3)  # no reply from the institution → escalated
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -25,6 +25,8 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("demands/", include("demands.urls")),
     path("supervision/", include("supervision.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("reviews/", include("reviews.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

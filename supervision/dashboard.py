@@ -6,8 +6,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldError
 from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -16,6 +14,10 @@ from django.utils.translation import gettext as _
 from accounts.models import District, Organisation, OrganisationKind
 from certification.choices import ApplicationStatus, Industry, Scale
 from certification.models import CertificationApplication
+from complaints.models import Complaint, ComplaintResult
+from demands.models import Demand
+from orders.models import Order, Party
+from reviews.models import Review
 from windows.models import Window
 
 from . import charts
@@ -312,8 +314,7 @@ def survey_tables(coverage: Coverage, filters: Filters) -> list[Table]:
 
 
 # Activity (orders, demands, complaints, reviews) --------------------------------------
-# Each figure comes from a small selector that returns {(window_id, month): value} and
-# returns None when its app is not installed, so the dashboard shows nothing for it.
+# Each figure comes from a small selector that returns {(window_id, month): row}.
 
 
 def _month_range(filters: Filters, months: int = 12) -> tuple[datetime.datetime, datetime.datetime]:
@@ -338,69 +339,46 @@ def _per_window_month(queryset, window_field: str, date_field: str, **aggregates
     return out
 
 
-def _model(app_label: str, model_name: str):
-    if not apps.is_installed(app_label):
-        return None
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-
-
-def order_counts(coverage: Coverage, filters: Filters) -> dict | None:
-    order = _model("orders", "Order")
-    if order is None:
-        return None
+def order_counts(coverage: Coverage, filters: Filters) -> dict:
     start, end = _month_range(filters)
-    queryset = order.objects.filter(coverage.window_q("window_id"), created_at__gte=start, created_at__lt=end)
+    queryset = Order.objects.filter(coverage.window_q("window_id"), created_at__gte=start, created_at__lt=end)
     return _per_window_month(queryset, "window_id", "created_at", n=Count("pk"))
 
 
-def demand_counts(coverage: Coverage, filters: Filters) -> dict | None:
-    demand = _model("demands", "Demand")
-    if demand is None:
-        return None
+def demand_counts(coverage: Coverage, filters: Filters) -> dict:
+    """Demands published, by the month they were published in."""
     start, end = _month_range(filters)
-    try:
-        queryset = demand.objects.filter(coverage.window_q("window_id"), created_at__gte=start, created_at__lt=end)
-        return _per_window_month(queryset, "window_id", "created_at", n=Count("pk"))
-    except FieldError:
-        return None
+    queryset = Demand.objects.filter(coverage.window_q("window_id"), created_at__gte=start, created_at__lt=end)
+    return _per_window_month(queryset, "window_id", "created_at", n=Count("pk"))
 
 
-def complaint_counts(coverage: Coverage, filters: Filters) -> dict | None:
-    complaint = _model("complaints", "Complaint")
-    if complaint is None:
-        return None
+def complaint_counts(coverage: Coverage, filters: Filters) -> dict:
+    """Complaints filed, and of those closed with a result, how many were upheld."""
     start, end = _month_range(filters)
-    try:
-        queryset = complaint.objects.filter(
-            coverage.window_q("order__window_id"), created_at__gte=start, created_at__lt=end
-        )
-        return _per_window_month(
-            queryset,
-            "order__window_id",
-            "created_at",
-            n=Count("pk"),
-            closed=Count("pk", filter=Q(result__in=["upheld", "rejected"])),
-            upheld=Count("pk", filter=Q(result="upheld")),
-        )
-    except FieldError:
-        return None
+    queryset = Complaint.objects.filter(
+        coverage.window_q("order__window_id"), created_at__gte=start, created_at__lt=end
+    )
+    return _per_window_month(
+        queryset,
+        "order__window_id",
+        "created_at",
+        n=Count("pk"),
+        closed=Count("pk", filter=Q(result__in=[ComplaintResult.UPHELD, ComplaintResult.REJECTED])),
+        upheld=Count("pk", filter=Q(result=ComplaintResult.UPHELD)),
+    )
 
 
-def review_scores(coverage: Coverage, filters: Filters) -> dict | None:
-    review = _model("reviews", "Review")
-    if review is None:
-        return None
+def review_scores(coverage: Coverage, filters: Filters) -> dict:
+    """Satisfaction: the enterprises' reviews of institutions (not the reverse), hidden ones left out."""
     start, end = _month_range(filters)
-    try:
-        queryset = review.objects.filter(
-            coverage.window_q("order__window_id"), created_at__gte=start, created_at__lt=end
-        )
-        return _per_window_month(queryset, "order__window_id", "created_at", n=Count("pk"), avg=Avg("score"))
-    except FieldError:
-        return None
+    queryset = Review.objects.filter(
+        coverage.window_q("order__window_id"),
+        author_side=Party.ENTERPRISE,
+        hidden=False,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    return _per_window_month(queryset, "order__window_id", "created_at", n=Count("pk"), avg=Avg("score"))
 
 
 def activity_tables(coverage: Coverage, filters: Filters) -> list[Table]:
@@ -416,19 +394,22 @@ def activity_tables(coverage: Coverage, filters: Filters) -> list[Table]:
     windows = list(windows)
     wanted = {w.pk for w in windows}
     months = [add_months(filters.period, -n) for n in range(11, -1, -1)]
-    headers, getters = [], []
-    if sources["orders"] is not None:
-        headers.append(_("Number of orders"))
-        getters.append(("orders", "n"))
-    if sources["demands"] is not None:
-        headers.append(_("Demands"))
-        getters.append(("demands", "n"))
-    if sources["complaints"] is not None:
-        headers += [_("Number of complaints"), _("Upheld share (%)")]
-        getters += [("complaints", "n"), ("complaints", "upheld_share")]
-    if sources["reviews"] is not None:
-        headers += [_("number of reviews"), _("Average score")]
-        getters += [("reviews", "n"), ("reviews", "avg")]
+    headers = [
+        _("Number of orders"),
+        _("Demands"),
+        _("Number of complaints"),
+        _("Upheld share (%)"),
+        _("number of reviews"),
+        _("Average score"),
+    ]
+    getters = [
+        ("orders", "n"),
+        ("demands", "n"),
+        ("complaints", "n"),
+        ("complaints", "upheld_share"),
+        ("reviews", "n"),
+        ("reviews", "avg"),
+    ]
 
     def combine(keys) -> list:
         values = []
@@ -457,10 +438,9 @@ def activity_tables(coverage: Coverage, filters: Filters) -> list[Table]:
         [_("Month"), *headers],
         [[f"{m:%Y-%m}", *combine([(pk, m) for pk in wanted])] for m in months],
     )
-    if headers:
-        per_month.chart = charts.line_chart(
-            per_month.title,
-            [r[0] for r in per_month.rows],
-            [(str(h), [r[i + 1] for r in per_month.rows]) for i, h in enumerate(headers) if getters[i][1] == "n"],
-        )
+    per_month.chart = charts.line_chart(
+        per_month.title,
+        [r[0] for r in per_month.rows],
+        [(str(h), [r[i + 1] for r in per_month.rows]) for i, h in enumerate(headers) if getters[i][1] == "n"],
+    )
     return [per_window, per_month]

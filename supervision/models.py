@@ -85,7 +85,7 @@ class MonthlyReport(models.Model):
     imported = models.BooleanField(_("imported"), default=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
+        verbose_name=_("filed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -8,10 +8,9 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, OrganisationKind, User
 from certification.choices import ApplicationStatus
 from certification.models import CertificationApplication
+from complaints.models import Complaint, ComplaintResult
 
 from .choices import REPORT_INDICATORS, Comparison, Indicator, Scope, WarningStatus
 from .models import EarlyWarning, MonthlyReport, WarningEvaluation, WarningRule, add_months, due_date, month_start
@@ -169,22 +169,14 @@ def _enterprise_hits(rules, period: datetime.date):
                 yield rule, org["pk"], district, trade, value, baseline, change
 
 
-def upheld_complaint_counts(since: datetime.datetime) -> dict[int, int] | None:
-    """Upheld complaints closed since `since`, per institution; None without the complaints app."""
-    if not apps.is_installed("complaints"):
-        return None
-    try:
-        complaint = apps.get_model("complaints", "Complaint")
-        from django.db.models import Count
-
-        rows = (
-            complaint.objects.filter(result="upheld", closed_at__gte=since)
-            .values("order__institution_id")
-            .annotate(n=Count("pk"))
-        )
-        return {row["order__institution_id"]: row["n"] for row in rows}
-    except (LookupError, FieldError):
-        return None
+def upheld_complaint_counts(since: datetime.datetime) -> dict[int, int]:
+    """Upheld complaints closed since `since`, per institution."""
+    rows = (
+        Complaint.objects.filter(result=ComplaintResult.UPHELD, closed_at__gte=since)
+        .values("order__institution_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["order__institution_id"]: row["n"] for row in rows}
 
 
 def _institution_hits(rules, now: datetime.datetime):
@@ -196,8 +188,6 @@ def _institution_hits(rules, now: datetime.datetime):
     for rule in rules:
         if rule.indicator == Indicator.UPHELD_COMPLAINTS:
             counts = upheld_complaint_counts(now - datetime.timedelta(days=rule.window_days))
-            if counts is None:
-                continue
             for org in institutions:
                 n = counts.get(org["pk"], 0)
                 if _scope_matches(rule, org["district"], "") and n >= rule.threshold:

@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='monthly_reports', to='accounts.organisation', verbose_name='enterprise')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='submitted by')),
+                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
             ],
             options={
                 'verbose_name': 'monthly operating report',

@@ -29,8 +29,8 @@ def test_center_shows_the_menu_entries_that_exist(enterprise_client):
     assert "消息中心" in content
     assert "站内消息" in content
     assert "修改密码" in content
-    # Sections whose features do not exist yet are not shown as dead links.
-    assert "投诉维权" not in content and "评价管理" not in content
+    for label in ("投诉维权", "我的投诉", "评价管理", "我的评价", "对方的评价"):
+        assert label in content
 
 
 def test_menu_fits_the_role(client, enterprise_user, institution_user, role_specific_entries):
@@ -45,7 +45,7 @@ def test_menu_fits_the_role(client, enterprise_user, institution_user, role_spec
 
 def test_menu_sections_keep_the_manual_order(enterprise_user, role_specific_entries):
     titles = [str(section["title"]) for section in menu.menu_for(enterprise_user)]
-    assert titles == ["认证中心", "服务需求", "订单管理", "企业信息", "消息中心", "账户设置"]
+    assert titles == ["认证中心", "服务需求", "订单管理", "投诉维权", "评价管理", "企业信息", "消息中心", "账户设置"]
 
 
 def test_header_shows_register_and_login_to_visitors(client):

@@ -158,7 +158,7 @@ def test_activity_counts_orders_per_window(client):
 
 
 # Session, user, windows, one query per table, the admin's permission lookups.
-PINNED = {"dashboard": 13, "economy": 9, "survey": 8, "activity": 9, "warnings": 9}
+PINNED = {"dashboard": 13, "economy": 9, "survey": 8, "activity": 12, "warnings": 9}
 
 
 @pytest.mark.parametrize(("name", "queries"), PINNED.items())
@@ -212,3 +212,26 @@ def test_forecast_page_links_every_aggregate(client, data):
     client.force_login(HubAdminFactory())
     page = client.get(reverse("supervision:forecast"), {"district": "jinfeng"}).content.decode()
     assert "district=xingqing" in page and "industry=C" in page and "全市" in page
+
+
+def test_activity_counts_demands_complaints_and_scores_per_window(client):
+    """The figures of the other apps, made with their real actions, in the xingqing window only."""
+    from tests.complaints.helpers import complaint_in_state
+    from tests.factories import demand_in_state
+    from tests.reviews.helpers import review_by
+
+    demand_in_state("bidding", window_slug="xingqing")
+    handler = make_window_admin("xingqing")
+    for result in ("upheld", "rejected"):
+        order = order_in_state("completed", window_slug="xingqing")
+        complaint_in_state("closed", order=order, admin=handler, result=result)
+    checked = order_in_state("checked", window_slug="xingqing")
+    review_by(checked, score=4, dims=(4, 4, 4))
+    review_by(checked, side="institution", score=1, dims=None)  # the institution's review of the enterprise
+    demand_in_state("bidding", window_slug="jinfeng")  # another window: not counted
+
+    client.force_login(make_window_admin("xingqing"))
+    response = client.get(reverse("supervision:activity"))
+    table = next(t for t in response.context["tables"] if t.key == "activity_window")
+    # 订单数, 需求数, 投诉数, 投诉成立占比 (%), 评价数, 平均评分: satisfaction is the enterprises' reviews only.
+    assert table.rows == [[window("xingqing").name, 3, 1, 2, 50.0, 1, 4.0]]

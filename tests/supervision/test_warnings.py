@@ -1,6 +1,7 @@
 """预警: each default rule fires on crafted data and not just below its threshold; idempotent
 evaluation; the timers; the 待处理 → 已核实 → 已关闭 workflow."""
 
+import datetime
 from decimal import Decimal
 from io import StringIO
 
@@ -9,12 +10,19 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints.models import Complaint
 from smeportal.errors import ActionRefused
-from supervision import warnings as engine
 from supervision.actions import warning_close, warning_verify
 from supervision.models import EarlyWarning, WarningEvaluation, WarningLog, WarningRule
 from supervision.warnings import evaluate, latest_due_period
-from tests.factories import EnterpriseUserFactory, HubAdminFactory, OrganisationFactory, make_window_admin
+from tests.complaints.helpers import complaint_in_state
+from tests.factories import (
+    EnterpriseUserFactory,
+    HubAdminFactory,
+    OrganisationFactory,
+    make_window_admin,
+    order_in_state,
+)
 
 from .helpers import certified_org, make_report, months_back
 
@@ -104,28 +112,24 @@ def test_institution_average_score_below_3_over_at_least_5_reviews(avg, count, f
     assert fired("institution_score", org) is fires
 
 
-@pytest.mark.parametrize(("upheld", "fires"), [(2, True), (1, False)])
-def test_institution_with_upheld_complaints_in_90_days(monkeypatch, upheld, fires):
-    org = institution(None, 0)
-    seen = {}
-
-    def counts(since):
-        seen["since"] = since
-        return {org.pk: upheld}
-
-    monkeypatch.setattr(engine, "upheld_complaint_counts", counts)
-    now = timezone.now()
-    evaluate(PERIOD, now)
+@pytest.mark.parametrize(("upheld", "rejected", "fires"), [(2, 0, True), (1, 1, False)])
+def test_institution_with_upheld_complaints_in_90_days(upheld, rejected, fires):
+    """Real complaints closed through the actions: only upheld ones count."""
+    first = complaint_in_state("closed", result="upheld")
+    org = first.order.institution
+    service = first.order.service
+    for result in ["upheld"] * (upheld - 1) + ["rejected"] * rejected:
+        complaint_in_state("closed", order=order_in_state("in_service", service=service), result=result)
+    evaluate(PERIOD, timezone.now())
     assert fired("institution_complaints", org) is fires
-    assert (now - seen["since"]).days == 90
 
 
-def test_complaint_rule_does_nothing_without_the_complaints_app(settings):
-    from django.apps import apps
-
-    if apps.is_installed("complaints"):
-        pytest.skip("the complaints app is installed: its counts are real")
-    assert engine.upheld_complaint_counts(timezone.now()) is None
+def test_upheld_complaints_older_than_90_days_do_not_count():
+    first = complaint_in_state("closed", result="upheld")
+    complaint_in_state("closed", order=order_in_state("in_service", service=first.order.service), result="upheld")
+    Complaint.objects.update(closed_at=timezone.now() - datetime.timedelta(days=91))
+    evaluate(PERIOD, timezone.now())
+    assert fired("institution_complaints", first.order.institution) is False
 
 
 def test_scope_limits_a_rule_to_a_district():

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = _("Review management")
+
+    def ready(self):
+        from accounts.menu import register
+        from accounts.models import Role
+        from services.institution_sections import register_institution_section
+
+        from . import selectors
+
+        # Institutions also reach the orders they have to review from 评价管理 (the issue asks for both ways).
+        register(
+            section="reviews",
+            label=_("Orders to review"),
+            url_name="orders:tab",
+            url_args=("to_review",),
+            roles=[Role.INSTITUTION],
+            order=5,
+        )
+        register(section="reviews", label=_("My reviews"), url_name="reviews:written", order=10)
+        register(section="reviews", label=_("Reviews of me"), url_name="reviews:received", order=20)
+        register_institution_section(
+            order=10,
+            template="reviews/_institution_reviews.html",
+            context=lambda request, institution: {"reviews": selectors.public_reviews(institution)},
+        )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actions import organisation_lock, organisation_set_upheld_complaints
 from notifications.actions import notify
+from orders.actions import order_pause_timers
 from orders.models import Order, Party
 from orders.permissions import party_of
 from smeportal.errors import ActionRefused
@@ -60,8 +61,7 @@ def _admin_url(complaint):
 
 
 def _set_order_paused(order_id: int, paused: bool) -> None:
-    # The orders app owns the flag; it only reads it (run_timers skips paused orders).
-    Order.objects.filter(pk=order_id).update(timers_paused=paused)
+    order_pause_timers(order_id=order_id, paused=paused)
 
 
 def _require_text(value, field, message):

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -446,24 +447,43 @@ def order_force_cancel(*, order: Order, actor, reason: str) -> Order:
     return order
 
 
+def order_pause_timers(*, order_id: int, paused: bool) -> None:
+    """Stop the order's deadlines while a complaint on it is open (the complaints app
+    calls this); when the pause ends, every deadline runs again in full from then, so
+    an order is not accepted or expired automatically the moment a complaint closes."""
+    changes = {"timers_paused": paused}
+    if not paused:
+        changes["timers_resumed_at"] = timezone.now()
+    Order.objects.filter(pk=order_id).update(**changes)
+
+
+def _not_resumed_since(deadline):
+    return Q(timers_resumed_at__isnull=True) | Q(timers_resumed_at__lt=deadline)
+
+
 def run_timers(now=None) -> list[str]:
     """The order timers (idempotent; run from cron through `manage.py run_timers`).
 
-    Orders whose complaint is open (timers_paused) are left alone.
+    Orders whose complaint is open (timers_paused) are left alone; after a pause
+    each deadline counts from the end of the pause if that is later.
     """
     now = now or timezone.now()
     done = []
     active = Order.objects.filter(timers_paused=False)
     accept_deadline = now - timedelta(days=settings.ORDER_ACCEPT_DAYS)
-    for pk in active.filter(status=OrderStatus.SUBMITTED, created_at__lt=accept_deadline).values_list("pk", flat=True):
+    for pk in active.filter(
+        _not_resumed_since(accept_deadline), status=OrderStatus.SUBMITTED, created_at__lt=accept_deadline
+    ).values_list("pk", flat=True):
         done += _timer(pk, _expire)
     check_deadline = now - timedelta(days=settings.ORDER_CHECK_DAYS)
-    for pk in active.filter(status=OrderStatus.COMPLETED, completed_at__lt=check_deadline).values_list("pk", flat=True):
+    for pk in active.filter(
+        _not_resumed_since(check_deadline), status=OrderStatus.COMPLETED, completed_at__lt=check_deadline
+    ).values_list("pk", flat=True):
         done += _timer(pk, _auto_check)
     answer_deadline = now - timedelta(days=settings.ORDER_CANCEL_ANSWER_DAYS)
-    for pk in active.filter(status=OrderStatus.IN_SERVICE, cancel_requested_at__lt=answer_deadline).values_list(
-        "pk", flat=True
-    ):
+    for pk in active.filter(
+        _not_resumed_since(answer_deadline), status=OrderStatus.IN_SERVICE, cancel_requested_at__lt=answer_deadline
+    ).values_list("pk", flat=True):
         done += _timer(pk, _settle_cancel)
     return done
 

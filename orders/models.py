@@ -107,8 +107,10 @@ class Order(FSMModelMixin, models.Model):
     cancel_requested_at = models.DateTimeField(_("cancellation asked at"), null=True, blank=True)
 
     hidden_by_enterprise = models.BooleanField(_("deleted by the enterprise"), default=False)
-    # Set by the complaints app while a complaint on the order is open.
+    # Set while a complaint on the order is open (orders.actions.order_pause_timers).
     timers_paused = models.BooleanField(_("timers paused"), default=False)
+    # When the last pause ended: every deadline then runs again in full from this time.
+    timers_resumed_at = models.DateTimeField(_("timers resumed at"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("placed at"), auto_now_add=True, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

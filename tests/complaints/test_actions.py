@@ -269,16 +269,22 @@ def test_closing_or_withdrawing_resumes_the_orders_timers():
 # Timers ------------------------------------------------------------------------------------------
 
 
-def test_an_open_complaint_pauses_the_order_timers():
-    """A completed order is not accepted automatically while its complaint is open; it is after."""
+def test_an_open_complaint_pauses_the_order_timers(settings):
+    """A completed order is not accepted automatically while its complaint is open. When the
+    complaint ends, the acceptance deadline runs again in full: not at once, but after it."""
+    settings.ORDER_CHECK_DAYS = 7
     complaint = complaint_in_state("submitted", order_state="completed")
     order = complaint.order
-    far = timezone.now() + timedelta(days=365)
-    order_timers(now=far)
+    Order.objects.filter(pk=order.pk).update(completed_at=timezone.now() - timedelta(days=30))
+    order_timers(now=timezone.now())
     order.refresh_from_db()
-    assert order.status == OrderStatus.COMPLETED
+    assert order.status == OrderStatus.COMPLETED  # long overdue, but paused
+
     complaint_withdraw(complaint=complaint, actor=order.placed_by)
-    order_timers(now=far)
+    order_timers(now=timezone.now() + timedelta(days=6))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.COMPLETED  # the deadline restarted when the complaint ended
+    order_timers(now=timezone.now() + timedelta(days=8))
     order.refresh_from_db()
     assert order.status == OrderStatus.CHECKED
 

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext
 
 from orders.models import Party
 from orders.permissions import get_order_for_user, party_of
-from smeportal.errors import ActionRefused
+from smeportal.errors import ActionRefused, show_refusal
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document, serve_private_file
 
@@ -27,13 +27,6 @@ from .permissions import (
 from .selectors import ComplaintFilters, complaint_detail, complaint_list
 
 PAGE_SIZE = 20
-
-
-def _show_refusal(request, form, refusal):
-    messages.error(request, refusal.message)
-    for field, message in refusal.field_errors.items():
-        if field in form.fields:
-            form.add_error(field, message)
 
 
 @login_required
@@ -56,7 +49,7 @@ def create(request, order_pk):
                 photos=form.cleaned_data["photos"],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your complaint is filed; the institution and the administrators are told."))
             return redirect(complaint)
@@ -125,7 +118,7 @@ def reply(request, pk):
                 attachments=form.cleaned_data["attachments"],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your reply is sent."))
             return redirect(complaint)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
-from smeportal.errors import ActionRefused
+from smeportal.errors import ActionRefused, show_refusal
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 
@@ -34,13 +34,6 @@ PAGE_SIZE = 20
 
 def _query_without_page(request) -> str:
     return urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
-
-
-def _show_refusal(request, form, refusal):
-    messages.error(request, refusal.message)
-    for field, message in refusal.field_errors.items():
-        if form is not None and field in form.fields:
-            form.add_error(field, message)
 
 
 def _enterprise_only(request):
@@ -109,7 +102,7 @@ def publish(request):
                 actor=request.user, fields=form.demand_fields(), attachments=form.cleaned_data["attachments"]
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your demand was submitted for review."))
             return redirect("demands:mine")
@@ -146,7 +139,7 @@ def update(request, pk):
                 removed_attachment_ids=[int(pk) for pk in form.cleaned_data.get("remove_attachments") or []],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your demand was submitted for review."))
             return redirect("demands:mine")
@@ -163,7 +156,7 @@ def _confirm(request, demand, *, run, title, button, success, form_class=None, d
             if form is None:
                 messages.error(request, refusal.message)
                 return redirect("demands:mine")
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, success)
             return redirect(done_url or "demands:mine")
@@ -289,7 +282,7 @@ def bid_create(request, pk):
                 attachments=form.cleaned_data["attachments"],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your bid is submitted."))
             return redirect("demands:my_bids")
@@ -317,7 +310,7 @@ def bid_update(request, pk):
                 removed_attachment_ids=[int(pk) for pk in form.cleaned_data.get("remove_attachments") or []],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Saved."))
             return redirect("demands:my_bids")

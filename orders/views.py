@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from services.selectors import service_for_public, shown_windows
-from smeportal.errors import ActionRefused
+from smeportal.errors import ActionRefused, show_refusal
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 from windows.models import Window
@@ -67,7 +67,7 @@ def place(request, service_pk):
                 attachments=form.cleaned_data["attachments"],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(
                 request, _("Order %(number)s placed; the institution will accept it soon.") % {"number": order.number}
@@ -136,18 +136,11 @@ def update(request, pk):
                 removed_attachment_ids=[int(pk) for pk in form.cleaned_data.get("remove_attachments") or []],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Saved."))
             return redirect(order)
     return render(request, "orders/update.html", {"form": form, "order": order})
-
-
-def _show_refusal(request, form, refusal):
-    messages.error(request, refusal.message)
-    for field, message in refusal.field_errors.items():
-        if field in form.fields:
-            form.add_error(field, message)
 
 
 def _confirm(
@@ -165,7 +158,7 @@ def _confirm(
             if form is None:
                 messages.error(request, refusal.message)
                 return redirect(order)
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, success)
             return redirect(done_url or order)

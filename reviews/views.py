@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from orders.models import OrderStatus, Party
 from orders.permissions import get_order_for_user, party_of
 from services.selectors import institution_for_public
-from smeportal.errors import ActionRefused
+from smeportal.errors import ActionRefused, show_refusal
 from smeportal.pagination import CappedPaginator
 
 from . import actions
@@ -19,13 +19,6 @@ from .permissions import get_review_for_user, is_review_staff, review_role
 from .selectors import ReviewFilters, public_review_list, review_detail, reviews_received, reviews_written
 
 PAGE_SIZE = 20
-
-
-def _show_refusal(request, form, refusal):
-    messages.error(request, refusal.message)
-    for field, message in refusal.field_errors.items():
-        if field in form.fields:
-            form.add_error(field, message)
 
 
 @login_required
@@ -57,7 +50,7 @@ def create(request, order_pk):
                 content=data["content"],
             )
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your review is posted."))
             return redirect(review)
@@ -79,7 +72,7 @@ def follow_up(request, pk):
         try:
             actions.review_follow_up(review=review, actor=request.user, content=form.cleaned_data["content"])
         except ActionRefused as refusal:
-            _show_refusal(request, form, refusal)
+            show_refusal(request, form, refusal)
         else:
             messages.success(request, _("Your follow-up is posted."))
             return redirect(review)

@@ -24,6 +24,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reseed()
 
 
+@pytest.fixture
+def race_db(transactional_db, settings, tmp_path):
+    """For race tests: real transactions (threads see each other's commits). The flush
+    that ends such a test takes the data-migration rows, so they are put back first."""
+    from tests.reference_data import reseed
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    reseed()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Login throttling counts in the cache; every test starts with none.

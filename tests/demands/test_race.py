@@ -1,63 +1,18 @@
 """Concurrent clicks on the same demand (PostgreSQL: real row locks, real transactions)."""
 
-import threading
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from demands.actions import bid_submit, demand_award
 from demands.models import Bid, BidStatus, Demand, DemandEvent, DemandLog, DemandStatus
 from orders.models import Order
-from smeportal.errors import ActionRefused
+from tests.concurrency import one_won, race
 from tests.factories import bidder, certified_enterprise, demand_in_state, pass_bid_deadline, place_bid
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("race_db")]
 
 ROUNDS = 10
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db, settings, tmp_path):
-    """transaction=True flushes the rows of the data migrations: put them back with the migrations' functions."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    import_module("windows.migrations.0002_create_hub_and_windows").create_windows(apps, None)
-    import_module("certification.migrations.0002_service_domains").create_domains(apps, None)
-    import_module("services.migrations.0002_categories").create_categories(apps, None)
-
-
-def race(*calls):
-    """Run the calls in threads released together; each result is "ok" or the exception raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            results[index] = "ok"
-        except Exception as exc:  # noqa: BLE001  (reported by the test)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def one_won(results):
-    winners = [i for i, result in enumerate(results) if result == "ok"]
-    losers = [result for result in results if result != "ok"]
-    assert len(winners) == 1, results
-    assert all(isinstance(result, ActionRefused) for result in losers), results
-    return winners[0]
 
 
 def test_two_awards_of_different_bids_at_once_make_one_winner_and_one_order():

@@ -1,18 +1,14 @@
 """Concurrent clicks on the same order (PostgreSQL: real row locks, real transactions)."""
 
-import threading
 from datetime import UTC, datetime, timedelta
-from importlib import import_module
 from unittest import mock
 
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from notifications.models import Notification
 from orders.actions import order_accept, order_cancel, order_place
 from orders.models import Order, OrderLog, OrderNumberCounter, OrderStatus
-from smeportal.errors import ActionRefused
+from tests.concurrency import one_won, race
 from tests.factories import (
     certified_enterprise,
     certified_institution,
@@ -21,19 +17,10 @@ from tests.factories import (
     window,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("race_db")]
 
 S = OrderStatus
 ROUNDS = 20
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db, settings, tmp_path):
-    """transaction=True flushes the rows of the data migrations: put them back with the migrations' functions."""
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    import_module("windows.migrations.0002_create_hub_and_windows").create_windows(apps, None)
-    import_module("certification.migrations.0002_service_domains").create_domains(apps, None)
-    import_module("services.migrations.0002_categories").create_categories(apps, None)
 
 
 @pytest.fixture
@@ -44,38 +31,6 @@ def parties():
         "enterprise": certified_enterprise(),
         "service": published_service(institution),
     }
-
-
-def race(*calls):
-    """Run the calls in threads released together; each result is "ok" or the exception raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            results[index] = "ok"
-        except Exception as exc:  # noqa: BLE001  (reported by the test)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
-def one_won(results):
-    winners = [i for i, result in enumerate(results) if result == "ok"]
-    losers = [result for result in results if result != "ok"]
-    assert len(winners) == 1, results
-    assert all(isinstance(result, ActionRefused) for result in losers), results
-    return winners[0]
 
 
 def status_changes_after_placing(order):

@@ -1,50 +1,17 @@
 """Reviews posted at the same time (PostgreSQL: real row locks, real transactions)."""
 
-import threading
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from accounts.models import Organisation
 from reviews.actions import review_post
 from reviews.models import Review
 from smeportal.errors import ActionRefused
+from tests.concurrency import race
 from tests.factories import order_in_state, organisation_user
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    import_module("windows.migrations.0002_create_hub_and_windows").create_windows(apps, None)
-    import_module("certification.migrations.0002_service_domains").create_domains(apps, None)
-    import_module("services.migrations.0002_categories").create_categories(apps, None)
-
-
-def race(calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=20)
-            call()
-            results[index] = "ok"
-        except Exception as exc:  # noqa: BLE001  (reported by the test)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("race_db")]
 
 
 def test_reviews_posted_at_the_same_time_keep_the_figures_exact():
@@ -61,7 +28,7 @@ def test_reviews_posted_at_the_same_time_keep_the_figures_exact():
             order=order, actor=order.placed_by, score=score, quality=dim[0], attitude=dim[1], speed=dim[2], content="好"
         )
 
-    results = race([post(o, s, d) for o, s, d in zip(orders, scores, dims, strict=True)])
+    results = race(*[post(o, s, d) for o, s, d in zip(orders, scores, dims, strict=True)])
     assert results == ["ok"] * len(orders)
     institution = Organisation.objects.get(pk=first.institution_id)
 
@@ -80,7 +47,7 @@ def test_a_double_submit_posts_one_review():
     post = lambda: review_post(  # noqa: E731
         order=order, actor=order.placed_by, score=5, quality=5, attitude=5, speed=5, content="好"
     )
-    results = race([post, post, post])
+    results = race(post, post, post)
     assert results.count("ok") == 1
     assert all(isinstance(r, ActionRefused) for r in results if r != "ok")
     assert Review.objects.count() == 1

@@ -1,50 +1,17 @@
 """Concurrent filing (PostgreSQL: real row locks, real transactions)."""
 
-import threading
 from decimal import Decimal
-from importlib import import_module
 
 import pytest
-from django.apps import apps
-from django.db import connection
 
 from supervision.actions import period_lock, report_file
 from supervision.models import MonthlyReport, ReportCorrection
+from tests.concurrency import race
 from tests.factories import HubAdminFactory, certified_enterprise
 
 from .helpers import ANSWERS, FIGURES, months_back
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    import_module("windows.migrations.0002_create_hub_and_windows").create_windows(apps, None)
-    import_module("certification.migrations.0002_service_domains").create_domains(apps, None)
-    import_module("supervision.migrations.0002_default_warning_rules").create_rules(apps, None)
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(index, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-            results[index] = "ok"
-        except Exception as exc:  # noqa: BLE001  (reported by the test)
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("race_db")]
 
 
 def test_double_submit_files_one_report():

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
 from smeportal.excel import xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
@@ -38,15 +38,9 @@ class ComplaintLogInline(LogInline):
     fields = ["created_at", "actor", "event", "from_status", "to_status", "reason"]
 
 
-class ComplaintPhotoInline(admin.TabularInline):
+class ComplaintPhotoInline(ReadOnlyInline):
     model = ComplaintPhoto
     fields = ["photo_link", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("photo"))
     def photo_link(self, obj):
@@ -55,15 +49,9 @@ class ComplaintPhotoInline(admin.TabularInline):
         )
 
 
-class ComplaintAttachmentInline(admin.TabularInline):
+class ComplaintAttachmentInline(ReadOnlyInline):
     model = ComplaintAttachment
     fields = ["file_link", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("file name"))
     def file_link(self, obj):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from orders.models import OrderStatus
 from smeportal.uploads import private_storage
 
 
@@ -78,7 +79,9 @@ class Complaint(FSMModelMixin, models.Model):
         protected=True,
         db_index=True,
     )
-    order_status = models.CharField(_("order status when filed"), max_length=20, blank=True)
+    order_status = models.CharField(
+        _("order status when filed"), max_length=20, choices=OrderStatus.choices, blank=True
+    )
     complaint_type = models.CharField(_("type of complaint"), max_length=20, choices=ComplaintType.choices)
     reason = models.TextField(_("reason for the complaint"))
 

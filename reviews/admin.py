@@ -1,22 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, ReadOnlyInline, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import review_hide, review_show
 from .models import Review, ReviewLog
 
 
-class ReviewLogInline(admin.TabularInline):
+class ReviewLogInline(ReadOnlyInline):
     model = ReviewLog
     fields = ["created_at", "actor", "event", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Review)

@@ -175,6 +175,7 @@ class ReadOnlyInline(admin.TabularInline):
 
     extra = 0
     can_delete = False
+    classes = ["readonly-inline"]  # static/css/admin.css
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

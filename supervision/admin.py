@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
+from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
 from smeportal.excel import xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
@@ -22,15 +22,9 @@ class CoverageScopedMixin(WindowScopedAdminMixin):
         return queryset.filter(coverage_of_windows(window_ids).q())
 
 
-class ReportCorrectionInline(admin.TabularInline):
+class ReportCorrectionInline(ReadOnlyInline):
     model = ReportCorrection
     fields = ["created_at", "actor", "changes", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyReport)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import District
 from certification.choices import Industry
 from smeportal.excel import xlsx_response
+from smeportal.pagination import CappedPaginator
 from windows.models import Window
 from windows.permissions import administered_window_ids
 
@@ -92,6 +93,9 @@ def _filters(request, form_class=DashboardFilterForm, include_current=False):
     return form, filters, coverage_for(request.user, window), data
 
 
+WARNINGS_PER_PAGE = 50
+
+
 def _page(request, template, title, form, tables, **extra):
     wanted = request.GET.get("export")
     if wanted:
@@ -99,7 +103,7 @@ def _page(request, template, title, form, tables, **extra):
             if table.key == wanted:
                 return xlsx_response(f"{table.key}-{timezone.localdate():%Y%m%d}.xlsx", table.headers, table.rows)
         raise Http404
-    query = urlencode([(k, v) for k, v in request.GET.items() if k != "export" and v])
+    query = urlencode([(k, v) for k, v in request.GET.items() if k not in ("export", "page") and v])
     context = {
         **admin_site.each_context(request),
         "title": title,
@@ -184,8 +188,13 @@ def warning_list(request):
         queryset = queryset.filter(level=data["level"])
     if data.get("status"):
         queryset = queryset.filter(status=data["status"])
-    queryset = queryset.order_by("-period", "-pk")[:500]
-    warnings = list(queryset)
+    queryset = queryset.order_by("-period", "-pk")
+    # The page shows WARNINGS_PER_PAGE at a time; 导出 takes every warning the filters match.
+    if request.GET.get("export"):
+        page, warnings = None, list(queryset)
+    else:
+        page = CappedPaginator(queryset, WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+        warnings = list(page.object_list)
     table = dashboard.Table(
         "warnings",
         _("Early warnings"),
@@ -226,6 +235,7 @@ def warning_list(request):
         form,
         [table],
         warnings=warnings,
+        page=page,
         latest_due=latest_due_period(timezone.now()),
     )
 

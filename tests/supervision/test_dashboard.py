@@ -158,7 +158,7 @@ def test_activity_counts_orders_per_window(client):
 
 
 # Session, user, windows, one query per table, the admin's permission lookups.
-PINNED = {"dashboard": 13, "economy": 9, "survey": 8, "activity": 12, "warnings": 9}
+PINNED = {"dashboard": 13, "economy": 9, "survey": 8, "activity": 12, "warnings": 10}
 
 
 @pytest.mark.parametrize(("name", "queries"), PINNED.items())
@@ -168,7 +168,8 @@ def test_query_count_does_not_grow_with_data(client, name, queries, django_asser
     url = reverse(f"supervision:{name}")
     client.get(url)  # warm caches (content types, sessions)
     for n in range(3):
-        certified_org(district="xingqing", name=f"企业{n}")
+        org = certified_org(district="xingqing", name=f"企业{n}")
+    raise_warning(org)  # an empty list would skip the page's row query
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
     for n in range(3, 30):
@@ -235,3 +236,37 @@ def test_activity_counts_demands_complaints_and_scores_per_window(client):
     table = next(t for t in response.context["tables"] if t.key == "activity_window")
     # 订单数, 需求数, 投诉数, 投诉成立占比 (%), 评价数, 平均评分: satisfaction is the enterprises' reviews only.
     assert table.rows == [[window("xingqing").name, 3, 1, 2, 50.0, 1, 4.0]]
+
+
+def raise_warning(organisation):
+    from supervision.models import EarlyWarning, WarningRule
+
+    rule = WarningRule.objects.get(code="revenue_yoy")
+    return EarlyWarning.objects.create(
+        rule=rule,
+        organisation=organisation,
+        period=PERIOD,
+        level=rule.level,
+        indicator=rule.indicator,
+        comparison=rule.comparison,
+        threshold=rule.threshold,
+        explanation="营业收入同比下降。",
+        district=organisation.district,
+    )
+
+
+def test_warning_list_pages_and_its_export_takes_every_match(client):
+    """50 on a page, with paging; 导出 holds all of them, not just the page."""
+    from supervision.dashboard_views import WARNINGS_PER_PAGE
+
+    for _ in range(WARNINGS_PER_PAGE + 3):
+        raise_warning(certified_org(district="xingqing"))
+    client.force_login(HubAdminFactory())
+    url = reverse("supervision:warnings")
+    first = client.get(url)
+    assert len(first.context["warnings"]) == WARNINGS_PER_PAGE
+    assert "page=2" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["warnings"]) == 3
+    rows = sheet_rows(client.get(url, {"export": "warnings"}))
+    assert len(rows) == 1 + WARNINGS_PER_PAGE + 3

@@ -7,7 +7,7 @@ model's transition, writes the log and notifies whom it concerns. Two
 demand awarded and is refused, and a partial unique index backs this up.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from accounts.models import OrganisationKind
 from notifications.actions import notify
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
+from smeportal.search import tsvector_value
 from windows.selectors import reviewers_for_windows
 
 from .models import (
@@ -112,6 +113,19 @@ def _add_attachments(model, owner_field, owner, uploads, existing_count):
         )
 
 
+def search_texts(demand) -> list[str]:
+    """What 需求大厅's keyword search looks at in a demand."""
+    category = demand.category
+    parent = category.parent.name if category.parent_id else ""
+    return [demand.title, demand.description, category.name, parent, demand.enterprise.name]
+
+
+def demand_reindex(*, demand: Demand) -> None:
+    """Refresh the keyword index of a demand (PostgreSQL only; SQLite searches by substring)."""
+    if connection.vendor == "postgresql":
+        Demand.objects.filter(pk=demand.pk).update(search_vector=tsvector_value(*search_texts(demand)))
+
+
 def _notify_reviewers(demand):
     for reviewer in reviewers_for_windows([demand.window_id]):
         notify(
@@ -142,6 +156,7 @@ def demand_publish(*, actor, fields: dict, attachments=()) -> Demand:
         **{name: fields.get(name) for name in DEMAND_FIELDS},
     )
     _add_attachments(DemandAttachment, "demand", demand, list(attachments), 0)
+    demand_reindex(demand=demand)
     _log(demand, actor, DemandEvent.SUBMITTED, before="")
     _notify_reviewers(demand)
     return demand
@@ -167,6 +182,7 @@ def demand_update(*, demand: Demand, actor, fields: dict, new_attachments=(), re
         demand.review_reason = ""
     demand.submitted_at = timezone.now()
     demand.save()
+    demand_reindex(demand=demand)
     if resubmitted:
         _log(demand, actor, DemandEvent.SUBMITTED, before, after)
     else:

@@ -10,6 +10,7 @@ The transitions only move the state; demands.actions does the checks, logs and n
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -107,6 +108,9 @@ class Demand(FSMModelMixin, models.Model):
         related_name="demand",
     )
     reminded_at = models.DateTimeField(_("reminded to choose at"), null=True, blank=True)
+    # 需求大厅's keyword index (smeportal/search.py): title, description, category and
+    # enterprise name as unigrams and bigrams; written by demands.actions on PostgreSQL.
+    search_vector = SearchVectorField(_("search index"), null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(_("published at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)

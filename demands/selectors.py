@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q
 from django.utils import timezone
 
-from smeportal.search import query_terms
+from smeportal.search import keyword_filter
 
 from .models import Bid, BidStatus, Demand, DemandStatus
 
@@ -69,21 +69,35 @@ def search_hall(filters: HallFilters):
     if filters.deadline_before:
         end_of_day = timezone.make_aware(datetime.combine(filters.deadline_before, time.max))
         queryset = queryset.filter(bid_deadline__lte=end_of_day)
-    # Open demands are few (the status index narrows them first), so substring
-    # matching on both databases is fast enough and finds every Chinese term.
-    # (Not smeportal.search.keyword_filter: on PostgreSQL it matches only the
-    # tsvector fields, and with none given it filtered nothing at all.)
-    for term in query_terms(filters.keyword):
-        queryset = queryset.filter(
-            Q(title__icontains=term) | Q(description__icontains=term) | Q(enterprise__name__icontains=term)
-        )
+    # PostgreSQL: the bigram index (every term length, demands.actions.demand_reindex);
+    # SQLite: substring matching on the same texts.
+    condition = keyword_filter(
+        filters.keyword,
+        vector_fields=["search_vector"],
+        text_fields=["title", "description", "category__name", "category__parent__name", "enterprise__name"],
+    )
+    if condition is not None:
+        queryset = queryset.filter(condition)
     order = HALL_SORTS.get(filters.sort, HALL_SORTS["newest"])
+    # Bid counts come after paging (attach_bid_counts): counting in this query would
+    # make the database group every match before it could stop at the page.
     return (
-        _with_live_bid_count(queryset)
-        .select_related("enterprise", "window", "category__parent")
-        .defer("description", "contact_name", "contact_phone")
+        queryset.select_related("enterprise", "window", "category__parent")
+        .defer("description", "contact_name", "contact_phone", "search_vector")
         .order_by(*order)
     )
+
+
+def attach_bid_counts(demands) -> None:
+    """Set `bid_count` (live bids) on a page of demands, in one query."""
+    counts = dict(
+        Bid.objects.filter(demand__in=[d.pk for d in demands], status__in=[BidStatus.SUBMITTED, BidStatus.WON])
+        .values("demand")
+        .annotate(n=Count("pk"))
+        .values_list("demand", "n")
+    )
+    for demand in demands:
+        demand.bid_count = counts.get(demand.pk, 0)
 
 
 def newest_open_demands(limit: int = 6, window=None):

@@ -56,6 +56,7 @@ def hall(request):
     form = HallSearchForm(request.GET or None)
     filters = selectors.HallFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
     page = CappedPaginator(selectors.search_hall(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.attach_bid_counts(page.object_list)
     return render(request, "demands/hall.html", {"form": form, "page": page, "query": _query_without_page(request)})
 
 

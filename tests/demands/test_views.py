@@ -649,7 +649,8 @@ def titles(hall, *keys):
         ({"budget_min": "70000"}, ["open_top"]),
         ("deadline_before:4", ["patent"]),
         ("deadline_before:10", ["patent", "audit", "open_top"]),
-        ({"q": "检测"}, ["testing"]),
+        ({"q": "检测"}, ["audit", "testing", "open_top"]),  # a title, or the category 检验检测
+        ({"q": "专"}, ["patent"]),  # one character
         ({"q": "知识产权"}, ["patent"]),
         ({"q": "阿尔法"}, ["audit", "testing", "patent", "open_top"]),
         ({"q": "无此关键词"}, []),
@@ -701,7 +702,7 @@ def test_the_hall_counts_live_bids(client, world):
 
 # Pinned query counts --------------------------------------------------------------------------------------
 
-PINNED = {"hall": 5, "hall_institution": 8, "mine": 6, "my_bids": 6, "bids": 10}
+PINNED = {"hall": 6, "hall_institution": 9, "mine": 6, "my_bids": 6, "bids": 10}
 
 
 def add_rows(world, name, count, start):

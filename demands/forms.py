@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from services.forms import GroupedCategoryField, _category_choices, _window_choices
-from services.models import ServiceCategory
+from services.forms import category_filter_choices, sub_category_field, window_filter_choices
 from smeportal.uploads import MultipleDocumentField
 from windows.models import Window
 
@@ -49,10 +48,7 @@ class DemandForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"] = GroupedCategoryField(
-            label=_("Service category"), queryset=ServiceCategory.objects.visible().filter(parent__isnull=False)
-        )
-        self.fields["category"].choices = self._grouped_categories()
+        self.fields["category"] = sub_category_field()
         self.fields["window"].queryset = Window.objects.active()
         self.fields["window"].label = _("Window of the demand")
         self.fields["window"].help_text = _("The window whose institutions may bid.")
@@ -63,13 +59,6 @@ class DemandForm(forms.ModelForm):
             self.fields["remove_attachments"].choices = [(a.pk, a.original_name) for a in attachments]
         else:
             del self.fields["remove_attachments"]
-
-    @staticmethod
-    def _grouped_categories():
-        groups = [("", "---------")]
-        for top in ServiceCategory.objects.visible().top_level().prefetch_related("children"):
-            groups.append((top.name, [(c.pk, c.name) for c in top.children.all() if c.is_visible]))
-        return groups
 
     def clean(self):
         # Before the model's check constraint runs (ModelForm validates it after clean): an
@@ -107,8 +96,8 @@ class HallSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
-        self.fields["window"].choices = _window_choices(_("All windows"))
+        self.fields["category"].choices = category_filter_choices()
+        self.fields["window"].choices = window_filter_choices(_("All windows"))
 
     def clean(self):
         data = super().clean()

@@ -17,7 +17,7 @@ SERVICE_SORT_LABELS = {
 INSTITUTION_SORT_LABELS = {"rating": _("Rating"), "services": _("Number of services"), "newest": _("Newest")}
 
 
-def _category_choices():
+def category_filter_choices():
     """Top-level categories and their sub-categories, as one list of codes."""
     choices = [("", _("All categories"))]
     for top in ServiceCategory.objects.visible().top_level().prefetch_related("children"):
@@ -26,7 +26,7 @@ def _category_choices():
     return choices
 
 
-def _window_choices(empty_label):
+def window_filter_choices(empty_label):
     return [("", empty_label)] + [(w.slug, w.name) for w in Window.objects.active()]
 
 
@@ -47,8 +47,8 @@ class ServiceSearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = _category_choices()
-        self.fields["window"].choices = _window_choices(_("All windows"))
+        self.fields["category"].choices = category_filter_choices()
+        self.fields["window"].choices = window_filter_choices(_("All windows"))
 
     def clean(self):
         data = super().clean()
@@ -72,12 +72,24 @@ class InstitutionSearchForm(forms.Form):
         self.fields["domain"].choices = [("", _("All domains"))] + [
             (d.code, d.name) for d in ServiceDomain.objects.all()
         ]
-        self.fields["window"].choices = _window_choices(_("All windows"))
+        self.fields["window"].choices = window_filter_choices(_("All windows"))
 
 
 class GroupedCategoryField(forms.ModelChoiceField):
     def label_from_instance(self, category):
         return category.name
+
+
+def sub_category_field() -> GroupedCategoryField:
+    """服务类别 for a service or a demand: a visible sub-category, offered grouped under its field."""
+    field = GroupedCategoryField(
+        label=_("Service category"), queryset=ServiceCategory.objects.visible().filter(parent__isnull=False)
+    )
+    groups = [("", "---------")]
+    for top in ServiceCategory.objects.visible().top_level().prefetch_related("children"):
+        groups.append((top.name, [(c.pk, c.name) for c in top.children.all() if c.is_visible]))
+    field.choices = groups
+    return field
 
 
 class ServiceForm(forms.ModelForm):
@@ -122,10 +134,7 @@ class ServiceForm(forms.ModelForm):
 
     def __init__(self, *args, institution, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"] = GroupedCategoryField(
-            label=_("Service category"), queryset=ServiceCategory.objects.visible().filter(parent__isnull=False)
-        )
-        self.fields["category"].choices = self._grouped_categories()
+        self.fields["category"] = sub_category_field()
         self.fields["windows"].queryset = Window.objects.filter(
             memberships__organisation=institution, memberships__status=MembershipStatus.ACTIVE
         )
@@ -134,12 +143,6 @@ class ServiceForm(forms.ModelForm):
             self.fields["remove_images"].queryset = self.instance.images.all()
         else:
             del self.fields["remove_images"]
-
-    def _grouped_categories(self):
-        groups = [("", "---------")]
-        for top in ServiceCategory.objects.visible().top_level().prefetch_related("children"):
-            groups.append((top.name, [(c.pk, c.name) for c in top.children.all() if c.is_visible]))
-        return groups
 
     def clean(self):
         data = super().clean()

@@ -71,22 +71,23 @@ def can_view_bid(user, bid) -> bool:
     )
 
 
-def get_demand_for_user(user, pk: int) -> Demand:
-    demand = get_object_or_404(
-        Demand.objects.select_related("enterprise", "window", "category__parent", "winning_bid"), pk=pk
-    )
+def get_demand_for_user(user, pk: int, queryset=None) -> Demand:
+    """A demand the user may see (`queryset` says what to fetch with it); else 404."""
+    if queryset is None:
+        queryset = Demand.objects.select_related("enterprise", "window", "category__parent", "winning_bid")
+    demand = get_object_or_404(queryset, pk=pk)
     if not can_view_demand(user, demand):
         raise Http404
     return demand
 
 
-def get_own_demand(user, pk: int) -> Demand:
+def get_own_demand(user, pk: int, queryset=None) -> Demand:
     """A demand of the user's own enterprise; anyone else's answers 404."""
     if not user.is_authenticated or user.organisation_id is None:
         raise Http404
-    return get_object_or_404(
-        Demand.objects.select_related("window", "category"), pk=pk, enterprise_id=user.organisation_id
-    )
+    if queryset is None:
+        queryset = Demand.objects.select_related("window", "category")
+    return get_object_or_404(queryset, pk=pk, enterprise_id=user.organisation_id)
 
 
 def get_own_bid(user, pk: int) -> Bid:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from smeportal.search import keyword_filter
@@ -151,10 +151,8 @@ def my_bids(organisation, status: str = ""):
     return queryset.select_related("demand__window", "demand__order").order_by("-created_at", "-pk")
 
 
-def demand_detail(pk):
-    return (
-        Demand.objects.filter(pk=pk)
-        .select_related("enterprise", "window", "category__parent", "winning_bid__institution", "order")
-        .prefetch_related("attachments", Prefetch("logs"))
-        .first()
-    )
+def demands_with_page_data():
+    """What a demand's page and 投标详情 show with the demand (pass to the permission helpers)."""
+    return Demand.objects.select_related(
+        "enterprise", "window", "category__parent", "winning_bid__institution", "order"
+    ).prefetch_related("attachments")

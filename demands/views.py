@@ -61,8 +61,7 @@ def hall(request):
 
 
 def detail(request, pk):
-    demand = get_demand_for_user(request.user, pk)
-    demand = selectors.demand_detail(demand.pk)
+    demand = get_demand_for_user(request.user, pk, queryset=selectors.demands_with_page_data())
     organisation = request.user.organisation if request.user.is_authenticated else None
     own_bid = selectors.own_live_bid(demand, organisation) if organisation and organisation.is_institution else None
     return render(
@@ -218,8 +217,7 @@ def void(request, pk):
 @login_required
 def bids(request, pk):
     """【选标】 → 【投标详情】: every bid on the enterprise's demand."""
-    demand = get_own_demand(request.user, pk)
-    demand = selectors.demand_detail(demand.pk)
+    demand = get_own_demand(request.user, pk, queryset=selectors.demands_with_page_data())
     sealed = not bids_unsealed(demand)
     return render(
         request,

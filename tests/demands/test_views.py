@@ -702,7 +702,7 @@ def test_the_hall_counts_live_bids(client, world):
 
 # Pinned query counts --------------------------------------------------------------------------------------
 
-PINNED = {"hall": 6, "hall_institution": 9, "mine": 6, "my_bids": 6, "bids": 10}
+PINNED = {"hall": 6, "hall_institution": 9, "mine": 6, "my_bids": 6, "bids": 8}
 
 
 def add_rows(world, name, count, start):

@@ -32,7 +32,7 @@ def test_redis_url_puts_cache_and_sessions_on_redis(tmp_path):
     if not redis_up():
         if os.environ.get("CI"):
             pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it).")
-        pytest.skip("Redis is not running at 127.0.0.1:6379")
+        pytest.skip("Redis is not running at 127.0.0.1:6379: start it with `redis-server` (CI fails here instead)")
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(
         DJANGO_SETTINGS_MODULE="smeportal.settings",

@@ -35,6 +35,9 @@ run: setup
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r . --severity-level medium
+	$(VENV)/bin/semgrep scan --config .semgrep/ --metrics=off --disable-version-check --error -q \
+		--exclude .venv --exclude staticfiles .
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/i18n.py check
 

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     # First, so /healthz answers without sessions, database or anything else.
     "smeportal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,11 +167,20 @@ ACCOUNT_FORMS = {
     "login": "accounts.forms.CaptchaLoginForm",
     "reset_password": "accounts.forms.CaptchaResetPasswordForm",
 }
-# Failed logins: at most 10 a minute from one IP, 5 per 5 minutes for one
-# username (whether or not it exists). The admin login goes through the same form.
+# Failed logins (the admin login goes through the same form): at most 20 a minute
+# from one client address, enough for a company behind one NAT. No per-username
+# lockout, which would let anyone keep an owner out; instead an address that fails
+# LOGIN_SLOWDOWN_AFTER times for one username waits 15 s, 30 s, ... up to 2 minutes
+# before it may try that username again (accounts/throttling.py).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/300s/key"),
+    "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "20/m/ip"),
 }
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 5)
+LOGIN_SLOWDOWN_BASE_SECONDS = 15
+LOGIN_SLOWDOWN_MAX_SECONDS = 120
+# Client addresses come from X-Forwarded-For behind this many proxies of ours
+# (1 behind one nginx); 0 takes the connecting address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 
 # django-simple-captcha. Test mode (the answer PASSED) only for automated tests;
 # a deploy check warns when it is on.
@@ -229,6 +239,34 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Browser features the portal never uses, switched off for every page (and for
+# anything injected into one).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Strict Content-Security-Policy: our own scripts and styles only, no inline code.

@@ -55,29 +55,111 @@ def test_unknown_username_and_wrong_password_get_the_same_message(client, enterp
     assert error_text(wrong_password) == error_text(unknown_user) == "用户名或密码不正确。"
 
 
-def test_repeated_failures_throttle_the_username(client, enterprise_user):
+def test_failures_by_others_never_lock_the_owner_out(client, enterprise_user):
+    # An attacker on another address fails many times (each with a fresh captcha)...
+    for _ in range(12):
+        client.post(LOGIN_URL, login_data(enterprise_user.username, "wrong-password"), REMOTE_ADDR="203.0.113.9")
+    # ...and the owner, on their own address, still logs in with the right password.
+    response = client.post(LOGIN_URL, login_data(enterprise_user.username, PASSWORD), REMOTE_ADDR="198.51.100.4")
+    assert response.status_code == 302
+    assert get_user(client).pk == enterprise_user.pk
+
+
+def test_an_address_that_keeps_failing_for_a_username_must_wait(client, enterprise_user):
     for _ in range(5):
         client.post(LOGIN_URL, login_data(enterprise_user.username, "wrong-password"))
-    # Even the right password is refused now, with a clear message.
-    response = client.post(LOGIN_URL, login_data(enterprise_user.username, PASSWORD))
-    assert response.status_code == 200
-    assert "登录失败次数过多" in error_text(response)
+    # Checked without the password: even the right one waits, with a clear message.
+    with mock.patch("django.contrib.auth.backends.ModelBackend.authenticate") as authenticate:
+        response = client.post(LOGIN_URL, login_data(enterprise_user.username, PASSWORD))
+    authenticate.assert_not_called()
+    assert "请等待 15 秒后再试" in error_text(response)
     assert not get_user(client).is_authenticated
 
 
-def test_throttling_an_unknown_username_looks_the_same(client):
+def test_the_wait_doubles_and_ends(client, enterprise_user):
+    now = [1_000_000.0]
+    with mock.patch("accounts.adapter.time.time", side_effect=lambda: now[0]):
+        for _ in range(5):
+            client.post(LOGIN_URL, login_data(enterprise_user.username, "wrong-password"))
+        now[0] += 16  # the first wait (15 s) is over: one more failure...
+        assert "用户名或密码不正确" in error_text(client.post(LOGIN_URL, login_data(enterprise_user.username, "x")))
+        now[0] += 16  # ...makes the next wait 30 s
+        assert "请等待 14 秒后再试" in error_text(client.post(LOGIN_URL, login_data(enterprise_user.username, "x")))
+        now[0] += 15
+        response = client.post(LOGIN_URL, login_data(enterprise_user.username, PASSWORD))
+    assert response.status_code == 302
+
+
+def test_the_wait_of_an_unknown_username_looks_the_same(client):
     for _ in range(5):
         client.post(LOGIN_URL, login_data("ghost", "wrong-password"))
-    response = client.post(LOGIN_URL, login_data("ghost", "wrong-password"))
-    assert "登录失败次数过多" in error_text(response)
+    assert "请等待 15 秒后再试" in error_text(client.post(LOGIN_URL, login_data("ghost", "wrong-password")))
 
 
-def test_repeated_failures_throttle_the_ip_across_usernames(client):
+def test_many_failures_from_one_address_throttle_it_across_usernames(client):
     user = EnterpriseUserFactory()
-    for n in range(10):
+    for n in range(20):
         client.post(LOGIN_URL, login_data(f"guess{n}", "wrong-password"))
     response = client.post(LOGIN_URL, login_data(user.username, PASSWORD))
     assert "登录失败次数过多" in error_text(response)
+    assert not get_user(client).is_authenticated
+    # Another address is not affected.
+    response = client.post(LOGIN_URL, login_data(user.username, PASSWORD), REMOTE_ADDR="198.51.100.4")
+    assert response.status_code == 302
+
+
+def test_a_company_behind_one_address_survives_its_own_typos(client):
+    users = EnterpriseUserFactory.create_batch(4)
+    for user in users:  # 16 typos in a minute from one office
+        for _ in range(4):
+            client.post(LOGIN_URL, login_data(user.username, "typo"))
+    for user in users:
+        client.post(reverse("account_logout"))
+        assert client.post(LOGIN_URL, login_data(user.username, PASSWORD)).status_code == 302
+
+
+def test_behind_the_proxy_the_real_client_address_is_counted(client, settings, enterprise_user):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(6):
+        client.post(
+            LOGIN_URL,
+            login_data(enterprise_user.username, "wrong"),
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **proxy,
+        )
+    # The attacker's address waits; the owner's, through the same proxy, does not.
+    refused = client.post(
+        LOGIN_URL, login_data(enterprise_user.username, PASSWORD), HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy
+    )
+    assert "秒后再试" in error_text(refused)
+    response = client.post(
+        LOGIN_URL, login_data(enterprise_user.username, PASSWORD), HTTP_X_FORWARDED_FOR="198.51.100.4", **proxy
+    )
+    assert response.status_code == 302
+
+
+def test_a_deactivated_account_is_answered_like_a_wrong_password(client, enterprise_user):
+    enterprise_user.is_active = False
+    enterprise_user.save(update_fields=["is_active"])
+    right = client.post(LOGIN_URL, login_data(enterprise_user.username, PASSWORD))
+    wrong = client.post(LOGIN_URL, login_data(enterprise_user.username, "not-the-password"))
+    assert right.status_code == wrong.status_code == 200
+    assert error_text(right) == error_text(wrong) == "用户名或密码不正确。"
+    assert not get_user(client).is_authenticated
+
+
+def test_a_used_captcha_cannot_be_answered_again(client, enterprise_user):
+    from captcha.models import CaptchaStore
+
+    key = CaptchaStore.generate_key()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    data = {"login": enterprise_user.username, "password": "wrong", "captcha_0": key, "captcha_1": answer}
+    with mock.patch("captcha.fields.settings.CAPTCHA_TEST_MODE", False):
+        first = client.post(LOGIN_URL, data)
+        assert "captcha" not in first.context["form"].errors
+        replay = client.post(LOGIN_URL, {**data, "password": PASSWORD})
+    assert "captcha" in replay.context["form"].errors
     assert not get_user(client).is_authenticated
 
 
@@ -89,7 +171,7 @@ def test_admin_login_goes_through_the_throttled_captcha_login(client):
     for _ in range(5):
         client.post(LOGIN_URL + "?next=/admin/", login_data(admin.username, "wrong-password"))
     response = client.post(LOGIN_URL + "?next=/admin/", login_data(admin.username, PASSWORD))
-    assert "登录失败次数过多" in error_text(response)
+    assert "秒后再试" in error_text(response)
     assert client.get("/admin/").status_code == 302  # still not logged in
 
 
@@ -141,3 +223,18 @@ def test_password_change(enterprise_client, enterprise_user):
     assert response.status_code == 302
     enterprise_user.refresh_from_db()
     assert enterprise_user.check_password("Changed-pass-2026")
+
+
+def test_too_many_login_requests_get_a_page_in_chinese(client):
+    for _ in range(30):  # allauth's own limit on the login view: 30 a minute per address
+        client.get(LOGIN_URL)
+        client.post(LOGIN_URL, login_data("", ""))
+    response = client.post(LOGIN_URL, login_data("", ""))
+    assert response.status_code == 429
+    assert "请求过于频繁" in response.content.decode()
+
+
+def test_every_response_switches_off_browser_features_the_portal_never_uses(client):
+    policy = client.get(LOGIN_URL).headers["Permissions-Policy"]
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "browsing-topics=()"):
+        assert feature in policy

@@ -14,6 +14,7 @@ from smeportal.errors import ActionRefused, show_refusal
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 
+from smeportal.forms import valid_filters
 from . import actions, selectors
 from .forms import BidForm, DemandForm, HallSearchForm, ReasonForm, bid_status_form, demand_status_form
 from .models import Bid, BidStatus
@@ -54,7 +55,7 @@ def _institution_only(request):
 def hall(request):
     """需求大厅: demands open for bids, filterable, bookmarkable."""
     form = HallSearchForm(request.GET or None)
-    filters = selectors.HallFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = selectors.HallFilters.from_form(valid_filters(form))
     page = CappedPaginator(selectors.search_hall(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.attach_bid_counts(page.object_list)
     return render(request, "demands/hall.html", {"form": form, "page": page, "query": _query_without_page(request)})
@@ -114,7 +115,7 @@ def mine(request):
     """【服务需求】 → 【我发布的需求】."""
     _enterprise_only(request)
     form = demand_status_form(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    status = valid_filters(form).get("status", "")
     page = CappedPaginator(selectors.my_demands(request.user.organisation, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -336,7 +337,7 @@ def my_bids(request):
     """我的投标."""
     _institution_only(request)
     form = bid_status_form(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    status = valid_filters(form).get("status", "")
     page = CappedPaginator(selectors.my_bids(request.user.organisation, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

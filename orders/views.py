@@ -16,6 +16,7 @@ from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 from windows.models import Window
 
+from smeportal.forms import valid_filters
 from . import actions
 from .forms import CheckForm, FinishForm, OrderFilterForm, OrderPlaceForm, OrderUpdateForm, ReasonForm
 from .models import OrderStatus, Party
@@ -84,7 +85,7 @@ def order_list_view(request, tab="all"):
     if tab not in tabs:
         raise Http404
     form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = valid_filters(form)
     filters = OrderFilters(
         status=data.get("status") or "",
         date_from=data.get("date_from"),

@@ -13,6 +13,7 @@ from smeportal.errors import ActionRefused
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_file
 
+from smeportal.forms import valid_filters
 from .actions import service_delist, service_save, service_start_revision, service_submit
 from .forms import InstitutionSearchForm, ServiceForm, ServiceSearchForm
 from .institution_sections import render_institution_sections
@@ -46,7 +47,7 @@ def _query_without_page(request) -> str:
 def service_list(request):
     """【服务需求】 → 【找服务】: public, filterable, bookmarkable."""
     form = ServiceSearchForm(request.GET or None)
-    filters = ServiceFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = ServiceFilters.from_form(valid_filters(form))
     page = CappedPaginator(search_services(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -90,7 +91,7 @@ def service_image(request, pk):
 def institution_list(request):
     """【服务需求】 → 【找机构】."""
     form = InstitutionSearchForm(request.GET or None)
-    filters = InstitutionFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = InstitutionFilters.from_form(valid_filters(form))
     page = CappedPaginator(search_institutions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     attach_service_counts(page.object_list)
     return render(

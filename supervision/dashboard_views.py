@@ -24,6 +24,7 @@ from smeportal.pagination import CappedPaginator
 from windows.models import Window
 from windows.permissions import administered_window_ids
 
+from smeportal.forms import valid_filters
 from . import charts, dashboard
 from .forecasting import forecast as make_forecast
 from .forms import DashboardFilterForm, ImportForm, WarningFilterForm
@@ -76,7 +77,7 @@ def _filters(request, form_class=DashboardFilterForm, include_current=False):
     windows = _windows_for(request.user)
     periods = _periods(include_current)
     form = form_class(request.GET or None, periods=periods, windows=windows)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = valid_filters(form)
     window = None
     if data.get("window"):
         window = next((w for w in windows if w.pk == data["window"]), None)

@@ -10,10 +10,10 @@ from django.utils.translation import pgettext
 from orders.models import Party
 from orders.permissions import get_order_for_user, party_of
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document, serve_private_file
 
-from smeportal.forms import valid_filters
 from . import actions
 from .forms import ComplaintFilterForm, ComplaintForm, ReplyForm, WithdrawForm
 from .models import ComplaintStatus

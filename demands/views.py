@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 
-from smeportal.forms import valid_filters
 from . import actions, selectors
 from .forms import BidForm, DemandForm, HallSearchForm, ReasonForm, bid_status_form, demand_status_form
 from .models import Bid, BidStatus

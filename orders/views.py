@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from certification.permissions import certification_required
 from services.selectors import service_for_public, shown_windows
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 from windows.models import Window
 
-from smeportal.forms import valid_filters
 from . import actions
 from .forms import CheckForm, FinishForm, OrderFilterForm, OrderPlaceForm, OrderUpdateForm, ReasonForm
 from .models import OrderStatus, Party

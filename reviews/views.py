@@ -10,9 +10,9 @@ from orders.models import OrderStatus, Party
 from orders.permissions import get_order_for_user, party_of
 from services.selectors import institution_for_public
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 
-from smeportal.forms import valid_filters
 from . import actions
 from .forms import FollowUpForm, ReviewFilterForm, ReviewForm
 from .models import Review

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_file
 
-from smeportal.forms import valid_filters
 from .actions import service_delist, service_save, service_start_revision, service_submit
 from .forms import InstitutionSearchForm, ServiceForm, ServiceSearchForm
 from .institution_sections import render_institution_sections

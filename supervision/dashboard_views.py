@@ -284,10 +284,13 @@ def forecast(request):
             ],
             band=(padding + result.lower, padding + result.upper),
             dashed_from=len(history) - 1,
+            integers=name == "employees",
         )
-        rows = [[f"{m:%Y-%m}", round(v, 2), None, None] for m, v in zip(months, history, strict=True)]
+        # Head counts are whole people: 5854, never 5854.0.
+        digits = None if name == "employees" else 2
+        rows = [[f"{m:%Y-%m}", round(v, digits), None, None] for m, v in zip(months, history, strict=True)]
         rows += [
-            [f"{m:%Y-%m}", round(v, 2), round(lo, 2), round(hi, 2)]
+            [f"{m:%Y-%m}", round(v, digits), round(lo, digits), round(hi, digits)]
             for m, v, lo, hi in zip(future, result.values, result.lower, result.upper, strict=True)
         ]
         table = dashboard.Table(

@@ -1,7 +1,5 @@
 """Thin views over demands.actions and demands.selectors."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_POST
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused, show_refusal
 from smeportal.forms import valid_filters
-from smeportal.pagination import CappedPaginator
+from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_document
 
 from . import actions, selectors
@@ -31,10 +29,6 @@ from .permissions import (
 )
 
 PAGE_SIZE = 20
-
-
-def _query_without_page(request) -> str:
-    return urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
 
 
 def _enterprise_only(request):
@@ -58,7 +52,7 @@ def hall(request):
     filters = selectors.HallFilters.from_form(valid_filters(form))
     page = CappedPaginator(selectors.search_hall(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.attach_bid_counts(page.object_list)
-    return render(request, "demands/hall.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "demands/hall.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 def detail(request, pk):
@@ -119,7 +113,7 @@ def mine(request):
     page = CappedPaginator(selectors.my_demands(request.user.organisation, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "demands/mine.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "demands/mine.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 @login_required
@@ -341,4 +335,4 @@ def my_bids(request):
     page = CappedPaginator(selectors.my_bids(request.user.organisation, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "demands/my_bids.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "demands/my_bids.html", {"form": form, "page": page, "query": query_without_page(request)})

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,7 +9,7 @@ from django.views.decorators.http import require_POST
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused
 from smeportal.forms import valid_filters
-from smeportal.pagination import CappedPaginator
+from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_file
 
 from .actions import service_delist, service_save, service_start_revision, service_submit
@@ -39,11 +37,6 @@ from .selectors import (
 PAGE_SIZE = 20
 
 
-def _query_without_page(request) -> str:
-    params = [(key, value) for key, value in request.GET.items() if key != "page" and value]
-    return urlencode(params)
-
-
 def service_list(request):
     """【服务需求】 → 【找服务】: public, filterable, bookmarkable."""
     form = ServiceSearchForm(request.GET or None)
@@ -52,7 +45,7 @@ def service_list(request):
     return render(
         request,
         "services/list.html",
-        {"form": form, "page": page, "query": _query_without_page(request), "categories": category_tree()},
+        {"form": form, "page": page, "query": query_without_page(request), "categories": category_tree()},
     )
 
 
@@ -95,7 +88,7 @@ def institution_list(request):
     page = CappedPaginator(search_institutions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     attach_service_counts(page.object_list)
     return render(
-        request, "services/institutions.html", {"form": form, "page": page, "query": _query_without_page(request)}
+        request, "services/institutions.html", {"form": form, "page": page, "query": query_without_page(request)}
     )
 
 

@@ -28,7 +28,7 @@ class SiteSettings(models.Model):
         return str(_("Site information"))
 
 
-class HelpTopicQuerySet(models.QuerySet):
+class PublishedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -49,7 +49,7 @@ class HelpTopic(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = HelpTopicQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("help topic")
@@ -63,11 +63,6 @@ class HelpTopic(models.Model):
         return reverse("portal:help_topic", args=[self.slug])
 
 
-class FaqQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-
 class Faq(models.Model):
     """A frequently asked question of the 帮助中心."""
 
@@ -76,7 +71,7 @@ class Faq(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_published = models.BooleanField(_("published"), default=True)
 
-    objects = FaqQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("frequently asked question")

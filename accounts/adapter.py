@@ -56,3 +56,8 @@ class AccountAdapter(DefaultAccountAdapter):
     @staticmethod
     def _username(credentials) -> str:
         return credentials.get("username", "")
+
+    def add_message(self, request, level, message_template=None, message_context=None, extra_tags="", message=None):
+        if getattr(request, "signing_up", False) and message_template == "account/messages/logged_in.txt":
+            return  # the sign-up view says 注册成功 instead
+        super().add_message(request, level, message_template, message_context, extra_tags, message)

@@ -1,6 +1,8 @@
 from allauth.account.views import SignupView
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from .forms import EnterpriseSignupForm, InstitutionSignupForm
@@ -30,6 +32,26 @@ class RoleSignupView(SignupView):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
         return context
+
+    def form_valid(self, form):
+        # Says 注册成功 and what comes next instead of allauth's "signed in as"
+        # (the adapter drops that one while this flag is set).
+        self.request.signing_up = True
+        response = super().form_valid(form)
+        if self.request.user.is_authenticated:
+            messages.success(
+                self.request,
+                _(
+                    "Registration successful. Next step: complete your certification in the Certification centre; "
+                    "an enterprise can apply for services once it is certified."
+                )
+                if self.heading == "enterprise"
+                else _(
+                    "Registration successful. Next step: complete your certification in the Certification centre; "
+                    "an institution can publish services and bid once it is certified."
+                ),
+            )
+        return response
 
 
 class EnterpriseSignupView(RoleSignupView):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_display import truncated
 from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
 from smeportal.excel import xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
@@ -81,11 +82,10 @@ class ComplaintAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAd
 
     window_lookup = "order__window"
     window_admin_permissions = frozenset({"view", "change"})
+    # Fits 1366 px: the window is a filter, the order number is on the complaint's page.
     list_display = [
         "complaint_number",
-        "order_number",
-        "institution",
-        "window",
+        truncated("order__institution__name", _("institution"), 10, "order__institution__name"),
         "status",
         "overdue_flag",
         "result",

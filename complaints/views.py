@@ -10,6 +10,7 @@ from django.utils.translation import pgettext
 from orders.models import Party
 from orders.permissions import get_order_for_user, party_of
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document, serve_private_file
 
@@ -64,7 +65,7 @@ def complaint_list_view(request):
         raise Http404
     party = Party.INSTITUTION if organisation.is_institution else Party.ENTERPRISE
     form = ComplaintFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = valid_filters(form)
     filters = ComplaintFilters(
         status=data.get("status") or "",
         result=data.get("result") or "",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_display import truncated
 from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
 from smeportal.excel import ExportWholeListAdminMixin, xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
@@ -48,7 +49,15 @@ class DemandAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedA
     """The demand review queue: 审核通过 / 驳回, and 废标 of a demand open for bids."""
 
     window_admin_permissions = frozenset({"view", "change"})
-    list_display = ["title", "enterprise", "window", "category", "status", "bid_deadline", "submitted_at"]
+    # Fits 1366 px: title and enterprise cut short (full text on hover), category a filter.
+    list_display = [
+        truncated("title", _("demand title"), 16),
+        truncated("enterprise__name", _("enterprise"), 10, "enterprise__name"),
+        "window",
+        "status",
+        "bid_deadline",
+        "submitted_at",
+    ]
     list_filter = ["status", "window", "category__parent", "bid_deadline"]
     search_fields = ["title", "description", "enterprise__name"]
     list_select_related = ["enterprise", "window", "category"]

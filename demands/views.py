@@ -1,7 +1,5 @@
 """Thin views over demands.actions and demands.selectors."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused, show_refusal
-from smeportal.pagination import CappedPaginator
+from smeportal.forms import valid_filters
+from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_document
 
 from . import actions, selectors
@@ -32,10 +31,6 @@ from .permissions import (
 PAGE_SIZE = 20
 
 
-def _query_without_page(request) -> str:
-    return urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
-
-
 def _enterprise_only(request):
     organisation = request.user.organisation
     if organisation is None or organisation.is_institution:
@@ -54,10 +49,10 @@ def _institution_only(request):
 def hall(request):
     """需求大厅: demands open for bids, filterable, bookmarkable."""
     form = HallSearchForm(request.GET or None)
-    filters = selectors.HallFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = selectors.HallFilters.from_form(valid_filters(form))
     page = CappedPaginator(selectors.search_hall(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.attach_bid_counts(page.object_list)
-    return render(request, "demands/hall.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "demands/hall.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 def detail(request, pk):
@@ -114,11 +109,11 @@ def mine(request):
     """【服务需求】 → 【我发布的需求】."""
     _enterprise_only(request)
     form = demand_status_form(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    status = valid_filters(form).get("status", "")
     page = CappedPaginator(selectors.my_demands(request.user.organisation, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "demands/mine.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "demands/mine.html", {"form": form, "page": page, "query": query_without_page(request)})
 
 
 @login_required
@@ -336,8 +331,8 @@ def my_bids(request):
     """我的投标."""
     _institution_only(request)
     form = bid_status_form(request.GET or None)
-    status = form.cleaned_data.get("status", "") if form.is_bound and form.is_valid() else ""
+    status = valid_filters(form).get("status", "")
     page = CappedPaginator(selectors.my_bids(request.user.organisation, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "demands/my_bids.html", {"form": form, "page": page, "query": _query_without_page(request)})
+    return render(request, "demands/my_bids.html", {"form": form, "page": page, "query": query_without_page(request)})

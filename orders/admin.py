@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_display import truncated
 from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInline, TransitionAdminMixin
 from smeportal.excel import ExportWholeListAdminMixin, xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
@@ -39,8 +40,18 @@ class OrderAttachmentInline(ReadOnlyInline):
 @admin.register(Order)
 class OrderAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
     window_admin_permissions = frozenset({"view", "change"})
-    list_display = ["number", "service_title", "enterprise", "institution", "window", "status", "created_at"]
-    list_filter = ["status", "window", ("institution", admin.RelatedOnlyFieldListFilter), "created_at"]
+    # Fits 1366 px: the window is a filter, not a column; titles and names are cut short
+    # (full text on hover). The institution is found by search: a filter listing every
+    # institution would run to thousands of links.
+    list_display = [
+        "number",
+        truncated("service_title", _("service"), 14),
+        truncated("enterprise__name", _("enterprise"), 10, "enterprise__name"),
+        truncated("institution__name", _("institution"), 10, "institution__name"),
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "window", "created_at"]
     search_fields = ["number", "service_title", "enterprise__name", "institution__name"]
     list_select_related = ["enterprise", "institution", "window"]
     date_hierarchy = "created_at"

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from certification.permissions import certification_required
 from services.selectors import service_for_public, shown_windows
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 from windows.models import Window
@@ -84,7 +85,7 @@ def order_list_view(request, tab="all"):
     if tab not in tabs:
         raise Http404
     form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = valid_filters(form)
     filters = OrderFilters(
         status=data.get("status") or "",
         date_from=data.get("date_from"),

@@ -8,20 +8,11 @@ class ReviewsConfig(AppConfig):
 
     def ready(self):
         from accounts.menu import register
-        from accounts.models import Role
         from services.institution_sections import register_institution_section
 
         from . import selectors
 
-        # Institutions also reach the orders they have to review from 评价管理 (the issue asks for both ways).
-        register(
-            section="reviews",
-            label=_("Orders to review"),
-            url_name="orders:tab",
-            url_args=("to_review",),
-            roles=[Role.INSTITUTION],
-            order=5,
-        )
+        # 待评价的订单 lives under 订单管理 only (manual 2.6): one entry, not two.
         register(section="reviews", label=_("My reviews"), url_name="reviews:written", order=10)
         register(section="reviews", label=_("Reviews of me"), url_name="reviews:received", order=20)
         register_institution_section(

@@ -10,6 +10,7 @@ from orders.models import OrderStatus, Party
 from orders.permissions import get_order_for_user, party_of
 from services.selectors import institution_for_public
 from smeportal.errors import ActionRefused, show_refusal
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 
 from . import actions
@@ -84,7 +85,7 @@ def _list(request, *, select, title, mine):
     if organisation is None:
         raise Http404
     form = ReviewFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = valid_filters(form)
     filters = ReviewFilters(
         score=data.get("score"),
         date_from=data.get("date_from"),

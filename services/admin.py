@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_display import truncated
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 
@@ -25,7 +26,15 @@ class ServiceAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmi
     window_lookup = "windows"
     window_lookup_is_many = True
     window_admin_permissions = frozenset({"view", "change"})
-    list_display = ["title", "institution", "category", "status", "price_mode", "price", "submitted_at", "listed_at"]
+    # Fits 1366 px: title and institution cut short (full text on hover), price mode a filter.
+    list_display = [
+        truncated("title", _("service title"), 16),
+        truncated("institution__name", _("institution"), 10, "institution__name"),
+        truncated("category__name", _("service category"), 8, "category__name"),
+        "status",
+        "price",
+        "listed_at",
+    ]
     list_filter = ["status", "windows", "category__parent", "price_mode"]
     search_fields = ["title", "summary", "institution__name"]
     list_select_related = ["institution", "category__parent"]

@@ -1,5 +1,3 @@
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused
-from smeportal.pagination import CappedPaginator
+from smeportal.forms import valid_filters
+from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_file
 
 from .actions import service_delist, service_save, service_start_revision, service_submit
@@ -38,20 +37,15 @@ from .selectors import (
 PAGE_SIZE = 20
 
 
-def _query_without_page(request) -> str:
-    params = [(key, value) for key, value in request.GET.items() if key != "page" and value]
-    return urlencode(params)
-
-
 def service_list(request):
     """【服务需求】 → 【找服务】: public, filterable, bookmarkable."""
     form = ServiceSearchForm(request.GET or None)
-    filters = ServiceFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = ServiceFilters.from_form(valid_filters(form))
     page = CappedPaginator(search_services(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "services/list.html",
-        {"form": form, "page": page, "query": _query_without_page(request), "categories": category_tree()},
+        {"form": form, "page": page, "query": query_without_page(request), "categories": category_tree()},
     )
 
 
@@ -90,11 +84,11 @@ def service_image(request, pk):
 def institution_list(request):
     """【服务需求】 → 【找机构】."""
     form = InstitutionSearchForm(request.GET or None)
-    filters = InstitutionFilters.from_form(form.cleaned_data if form.is_bound and form.is_valid() else {})
+    filters = InstitutionFilters.from_form(valid_filters(form))
     page = CappedPaginator(search_institutions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     attach_service_counts(page.object_list)
     return render(
-        request, "services/institutions.html", {"form": form, "page": page, "query": _query_without_page(request)}
+        request, "services/institutions.html", {"form": form, "page": page, "query": query_without_page(request)}
     )
 
 

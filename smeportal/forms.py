@@ -35,3 +35,15 @@ class SiteBoundField(BoundField):
 class SiteFormRenderer(TemplatesSetting):
     field_template_name = "includes/_field.html"
     bound_field_class = SiteBoundField
+
+
+def valid_filters(form) -> dict:
+    """The filter values that are valid, so one bad value drops only itself.
+
+    After is_valid() a form's cleaned_data holds only the fields that passed
+    (a field with an error is left out); its error still renders next to it.
+    """
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data

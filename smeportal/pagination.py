@@ -5,6 +5,8 @@ showing the page itself; people refine a search long before page 50. So the
 count stops at `cap` (shown as "1000+") and pages end there.
 """
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -27,3 +29,8 @@ class CappedPaginator(Paginator):
     def num_pages(self) -> int:
         pages = super().num_pages
         return min(pages, max(1, -(-self.cap // self.per_page)))
+
+
+def query_without_page(request) -> str:
+    """The request's non-empty GET parameters but `page`, for the pagination links."""
+    return urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])

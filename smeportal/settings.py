@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "complaints",
     "reviews",
     "supervision",
+    "portal",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -106,6 +107,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "notifications.context_processors.unread_count",
                 "accounts.context_processors.center_menu",
+                "portal.context_processors.site_settings",
             ],
         },
     },
@@ -146,7 +148,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -157,6 +159,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: username login, e-mail optional, captcha on login and signup.
 ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_USERNAME_VALIDATORS = "accounts.validators.USERNAME_VALIDATORS"
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_PREVENT_ENUMERATION = True

@@ -125,7 +125,7 @@ def _certified_by(coverage, filters, field_name, choices, key, title, header) ->
     rows = [[_label(choices, k), counts[k]] for k in keys]
     rows.append([_("Total"), sum(counts.values())])
     table = Table(key, title, [header, _("Certified")], rows)
-    table.chart = charts.bar_chart(title, [r[0][:6] for r in rows[:-1]], [(_("Certified"), [r[1] for r in rows[:-1]])])
+    table.chart = charts.bar_chart(title, [r[0] for r in rows[:-1]], [(_("Certified"), [r[1] for r in rows[:-1]])])
     return table
 
 
@@ -256,7 +256,7 @@ def economy_by(coverage: Coverage, filters: Filters, group: str) -> Table:
         else _("Operating figures by industry, %(period)s (10,000 yuan)")
     ) % {"period": f"{period:%Y-%m}"}
     table = Table(f"economy_{group}", title, headers, rows)
-    labels = [r[0] if group == "district" else r[0][:1] for r in rows[:-1]]
+    labels = [r[0] for r in rows[:-1]]
     table.chart = charts.bar_chart(
         _("Operating revenue: %(period)s against a year before") % {"period": f"{period:%Y-%m}"},
         labels,
@@ -308,7 +308,7 @@ def survey_tables(coverage: Coverage, filters: Filters) -> list[Table]:
     counts = Counter(code for row in rows for code in (row[3] or []))
     body = [[str(label), counts.get(code, 0), _pct(counts.get(code, 0), total)] for code, label in Difficulty.choices]
     table = Table("survey_difficulties", _("Main difficulties"), [_("Answer"), _("Enterprises"), _("Share (%)")], body)
-    table.chart = charts.bar_chart(table.title, [r[0][:6] for r in body], [(_("Share (%)"), [r[2] for r in body])])
+    table.chart = charts.bar_chart(table.title, [r[0] for r in body], [(_("Share (%)"), [r[2] for r in body])])
     tables.append(table)
     return tables
 

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import District
 from certification.choices import Industry
 from smeportal.excel import xlsx_response
+from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
-from windows.models import Window
+from windows.models import Window, WindowKind
 from windows.permissions import administered_window_ids
 
 from . import charts, dashboard
@@ -70,13 +71,22 @@ def _windows_for(user):
     return list(queryset if window_ids is None else queryset.filter(pk__in=window_ids))
 
 
+def _districts_for(user, windows) -> list[str] | None:
+    """The districts a user may filter by: None (all) for the hub administrators and
+    for industry windows (whose members are anywhere), else their regional windows'."""
+    if administered_window_ids(user) is None or any(w.kind != WindowKind.REGIONAL for w in windows):
+        return None
+    return [w.district for w in windows]
+
+
 def _filters(request, form_class=DashboardFilterForm, include_current=False):
     """The filters of the request; the period defaults to last month (the month being
     reported), or to this month for the activity figures (include_current)."""
     windows = _windows_for(request.user)
     periods = _periods(include_current)
-    form = form_class(request.GET or None, periods=periods, windows=windows)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    options = {"periods": periods, "windows": windows, "districts": _districts_for(request.user, windows)}
+    form = form_class(request.GET or None, **options)
+    data = valid_filters(form)
     window = None
     if data.get("window"):
         window = next((w for w in windows if w.pk == data["window"]), None)
@@ -89,7 +99,7 @@ def _filters(request, form_class=DashboardFilterForm, include_current=False):
         window=window,
     )
     if not form.is_bound:
-        form = form_class(initial={"period": f"{filters.period:%Y-%m}"}, periods=periods, windows=windows)
+        form = form_class(initial={"period": f"{filters.period:%Y-%m}"}, **options)
     return form, filters, coverage_for(request.user, window), data
 
 
@@ -274,10 +284,13 @@ def forecast(request):
             ],
             band=(padding + result.lower, padding + result.upper),
             dashed_from=len(history) - 1,
+            integers=name == "employees",
         )
-        rows = [[f"{m:%Y-%m}", round(v, 2), None, None] for m, v in zip(months, history, strict=True)]
+        # Head counts are whole people: 5854, never 5854.0.
+        digits = None if name == "employees" else 2
+        rows = [[f"{m:%Y-%m}", round(v, digits), None, None] for m, v in zip(months, history, strict=True)]
         rows += [
-            [f"{m:%Y-%m}", round(v, 2), round(lo, 2), round(hi, 2)]
+            [f"{m:%Y-%m}", round(v, digits), round(lo, digits), round(hi, digits)]
             for m, v, lo, hi in zip(future, result.values, result.lower, result.upper, strict=True)
         ]
         table = dashboard.Table(

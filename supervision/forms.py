@@ -89,11 +89,14 @@ class DashboardFilterForm(forms.Form):
     industry = forms.ChoiceField(label=_("industry"), required=False)
     window = forms.TypedChoiceField(label=_("window"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, periods=(), windows=(), **kwargs):
+    def __init__(self, *args, periods=(), windows=(), districts=None, **kwargs):
+        """`districts`: the district codes the user may choose, None for all."""
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["period"].choices = [(f"{p:%Y-%m}", period_label(p)) for p in periods]
-        self.fields["district"].choices = everything + list(District.choices)
+        self.fields["district"].choices = everything + [
+            (code, label) for code, label in District.choices if districts is None or code in districts
+        ]
         self.fields["industry"].choices = everything + list(Industry.choices)
         self.fields["window"].choices = everything + [(w.pk, w.name) for w in windows]
 

@@ -71,10 +71,19 @@ def make_window_admin(*slugs: str) -> User:
 class AnnouncementFactory(DjangoModelFactory):
     class Meta:
         model = Announcement
+        skip_postgeneration_save = True
 
     window = factory.LazyFunction(lambda: window("yinchuan"))
     title = factory.Sequence(lambda n: f"公告{n}")
     body = "公告内容"
+
+    @factory.post_generation
+    def index(announcement, create, extracted, **kwargs):
+        # As the admin does on save: the notice is found by its text on PostgreSQL.
+        if create:
+            from windows.actions import announcement_reindex
+
+            announcement_reindex(announcement=announcement)
 
 
 class NotificationFactory(DjangoModelFactory):

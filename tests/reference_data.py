@@ -1,5 +1,5 @@
 """The rows the data migrations create (windows, service domains, categories,
-the default warning rules).
+the default warning rules, the help centre and site information).
 
 A transactional test (browser journeys, race tests) ends with a flush, which
 takes these rows too. They are put back with the migrations' own idempotent
@@ -16,6 +16,7 @@ SEEDS = [
     ("certification.migrations.0002_service_domains", "create_domains"),
     ("services.migrations.0002_categories", "create_categories"),
     ("supervision.migrations.0002_default_warning_rules", "create_rules"),
+    ("portal.migrations.0002_seed_help_and_site_settings", "seed"),
 ]
 
 

@@ -1,4 +1,4 @@
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from notifications.actions import notify
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
+from smeportal.search import tsvector_value
 
-from .models import MembershipStatus, Window, WindowMembership, WindowMembershipLog
+from .models import Announcement, MembershipStatus, Window, WindowMembership, WindowMembershipLog
 from .permissions import administered_window_ids
 from .selectors import reviewers_for_windows
 
@@ -170,3 +171,11 @@ def membership_register_imported(*, organisation, window: Window, actor, note: s
     if created:
         _log(membership, actor, "", membership.status, note)
     return membership
+
+
+def announcement_reindex(*, announcement: Announcement) -> None:
+    """Refresh the keyword index of a notice (PostgreSQL only; SQLite searches by substring)."""
+    if connection.vendor == "postgresql":
+        Announcement.objects.filter(pk=announcement.pk).update(
+            search_vector=tsvector_value(announcement.title, announcement.body)
+        )

@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 
-from .actions import membership_approve, membership_decline, membership_restore, membership_suspend
+from .actions import (
+    announcement_reindex,
+    membership_approve,
+    membership_decline,
+    membership_restore,
+    membership_suspend,
+)
 from .admin_scoping import WindowScopedAdminMixin
 from .models import Announcement, MembershipStatus, Window, WindowAdministrator, WindowMembership, WindowMembershipLog
 from .permissions import is_hub_admin
@@ -57,6 +63,10 @@ class AnnouncementAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     actions = ["publish", "unpublish"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        announcement_reindex(announcement=obj)  # 通知公告 search finds it by its new text
 
     @admin.action(description=_("Publish the selected announcements"), permissions=["change"])
     def publish(self, request, queryset):

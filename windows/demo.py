@@ -3,6 +3,7 @@
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Role, User
 
+from .actions import announcement_reindex
 from .models import Announcement, Window, WindowAdministrator
 
 ANNOUNCEMENTS = [
@@ -22,5 +23,8 @@ def load(stdout):
         user.save(update_fields=["password"])
     WindowAdministrator.objects.get_or_create(user=user, window=Window.objects.get(slug="xingqing"))
     for slug, title, body in ANNOUNCEMENTS:
-        Announcement.objects.get_or_create(window=Window.objects.get(slug=slug), title=title, defaults={"body": body})
+        announcement, _created = Announcement.objects.get_or_create(
+            window=Window.objects.get(slug=slug), title=title, defaults={"body": body}
+        )
+        announcement_reindex(announcement=announcement)
     return [("Window administrator (窗口管理员)", "xingqing_admin", DEMO_PASSWORD)]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +98,10 @@ class AnnouncementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def public(self):
+        """Published notices of open windows: what the public may read."""
+        return self.filter(is_published=True, window__is_active=True)
+
 
 class Announcement(models.Model):
     """通知公告 on a window's home page, written by that window's administrators."""
@@ -106,6 +111,8 @@ class Announcement(models.Model):
     body = models.TextField(_("content"))
     is_published = models.BooleanField(_("published"), default=True)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True, db_index=True)
+    # Bigram tsvector of title and body (smeportal.search), kept by announcement_reindex.
+    search_vector = SearchVectorField(_("search index"), null=True, blank=True, editable=False)
 
     objects = AnnouncementQuerySet.as_manager()
 
@@ -116,6 +123,9 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("windows:notice_detail", args=[self.pk])
 
 
 class MembershipStatus(models.TextChoices):

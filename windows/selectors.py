@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 
-from .models import MembershipStatus, Window, WindowMembership
+from smeportal.search import keyword_filter
+
+from .models import Announcement, MembershipStatus, Window, WindowMembership
 
 
 def reviewers_for_windows(window_ids) -> list:
@@ -30,3 +32,15 @@ def active_window_ids(organisation) -> set[int]:
             "window_id", flat=True
         )
     )
+
+
+def search_notices(keyword: str = "", window: Window | None = None):
+    """Public 通知公告, newest first: PostgreSQL's bigram index for the keyword, substring
+    matching on SQLite (smeportal.search)."""
+    queryset = Announcement.objects.public()
+    if window is not None:
+        queryset = queryset.filter(window=window)
+    condition = keyword_filter(keyword, vector_fields=["search_vector"], text_fields=["title", "body"])
+    if condition is not None:
+        queryset = queryset.filter(condition)
+    return queryset.select_related("window").defer("search_vector").order_by("-published_at", "-pk")

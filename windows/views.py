@@ -1,7 +1,14 @@
 from django.shortcuts import get_object_or_404, render
 
-from .models import Window, WindowKind
+from smeportal.forms import valid_filters
+from smeportal.pagination import CappedPaginator, query_without_page
+
+from .forms import NoticeSearchForm
+from .models import Announcement, Window, WindowKind
 from .sections import render_sections
+from .selectors import search_notices
+
+NOTICES_PER_PAGE = 20
 
 
 def home(request):
@@ -33,3 +40,35 @@ def window_detail(request, slug):
             "sections": render_sections(request, window),
         },
     )
+
+
+def _notice_list(request, window=None):
+    form = NoticeSearchForm(request.GET or None, with_window=window is None)
+    data = valid_filters(form)
+    if window is None and data.get("window"):
+        window = get_object_or_404(Window.objects.active(), slug=data["window"])
+    notices = search_notices(data.get("q", "").strip(), window)
+    page = CappedPaginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    return page, form
+
+
+def notice_list(request):
+    """通知公告 of the whole platform (the hub's and every window's), searchable."""
+    page, form = _notice_list(request)
+    return render(request, "windows/notices.html", {"form": form, "page": page, "query": query_without_page(request)})
+
+
+def window_notice_list(request, slug):
+    """通知公告 of one window."""
+    window = get_object_or_404(Window.objects.active().windows(), slug=slug)
+    page, form = _notice_list(request, window)
+    return render(
+        request,
+        "windows/notices.html",
+        {"form": form, "page": page, "query": query_without_page(request), "window": window},
+    )
+
+
+def notice_detail(request, pk):
+    notice = get_object_or_404(Announcement.objects.public().select_related("window").defer("search_vector"), pk=pk)
+    return render(request, "windows/notice_detail.html", {"notice": notice})

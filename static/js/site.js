@@ -26,3 +26,16 @@
     document.querySelectorAll(".js-captcha-refresh").forEach(setUpCaptchaRefresh);
   });
 })();
+
+// Forms: Enter on a checkbox or radio button toggles nothing and must not submit
+// the form half-filled (browsers submit on Enter in any input); Space still ticks it.
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.key === "Enter" && target instanceof HTMLInputElement &&
+        (target.type === "checkbox" || target.type === "radio") && target.form) {
+      event.preventDefault();
+    }
+  });
+})();

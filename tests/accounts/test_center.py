@@ -67,3 +67,13 @@ def test_header_shows_name_center_logout_and_unread_count(enterprise_client, ent
 
 def test_terms_page_is_public(client):
     assert "平台用户协议" in client.get(reverse("terms")).content.decode()
+
+
+@pytest.mark.parametrize("role_user", ["enterprise_user", "institution_user"])
+def test_no_menu_entry_appears_twice(request, role_user):
+    user = request.getfixturevalue(role_user)
+    entries = [(str(item["label"]), item["url"]) for s in menu.menu_for(user) for item in s["items"]]
+    labels = [label for label, _url in entries]
+    assert len(labels) == len(set(labels)), labels
+    assert len({url for _label, url in entries}) == len(entries)
+    assert labels.count("待评价的订单") == 1

@@ -140,3 +140,41 @@ def test_generic_signup_url_leads_to_the_choice(client):
 def test_logged_in_user_skips_the_registration_choice(enterprise_client):
     response = enterprise_client.get(reverse("accounts:register"))
     assert response.url == reverse("accounts:center")
+
+
+def test_registration_says_registration_successful_and_points_to_certification(client):
+    response = client.post(reverse("accounts:signup_enterprise"), signup_data(), follow=True)
+    content = response.content.decode()
+    assert "注册成功" in content
+    assert "认证中心" in content and "认证通过后即可申请服务" in content
+    assert "成功登录" not in content  # allauth's "signed in as" is replaced, not added to
+    next_step = content[content.index('data-testid="next-step"') :]
+    assert reverse("certification:center") in next_step[:800]
+
+
+def test_the_next_step_card_goes_once_the_organisation_is_certified(enterprise_client, enterprise_user):
+    type(enterprise_user.organisation).objects.filter(pk=enterprise_user.organisation_id).update(is_certified=True)
+    assert 'data-testid="next-step"' not in enterprise_client.get(reverse("accounts:center")).content.decode()
+
+
+def test_a_short_password_is_refused_in_chinese(client):
+    response = client.post(reverse("accounts:signup_enterprise"), signup_data(password1="Ab1!x", password2="Ab1!x"))
+    assert response.context["form"].errors["password1"] == ["密码太短，至少需要 8 个字符。"]
+
+
+def test_the_username_error_lists_the_same_characters_as_the_help_text(client):
+    response = client.post(reverse("accounts:signup_enterprise"), signup_data(username="yc goji!"))
+    error = response.context["form"].errors["username"][0]
+    assert "@/./+/-/_" in error
+    assert "@/./+/-/_" in response.content.decode()  # the help text says the same
+    # ... and a "+" really is allowed.
+    assert client.post(reverse("accounts:signup_enterprise"), signup_data(username="yc+goji")).status_code == 302
+
+
+def test_every_password_validator_speaks_chinese(client):
+    for password in ("yc_goji2026", "password", "12345678"):
+        response = client.post(
+            reverse("accounts:signup_enterprise"), signup_data(password1=password, password2=password)
+        )
+        for error in response.context["form"].errors["password1"]:
+            assert not any("a" <= char.lower() <= "z" for char in error), error

@@ -19,6 +19,7 @@ from certification.actions import application_return, application_revoke, applic
 from certification.choices import ApplicationStatus
 from certification.models import CertificationApplication, CertificationLog, QualificationCertificate
 from certification.permissions import certification_required
+from portal.selectors import site_settings
 from tests.factories import (
     VALID_USCC,
     CertificationApplicationFactory,
@@ -547,6 +548,7 @@ def test_center_query_count_does_not_grow_with_history(client, django_assert_max
     small, large = factory(), factory()
     _history(small, 5)
     _history(large, 20)
+    site_settings()  # the footer's site information stays cached across requests, as in production
 
     small_count, _ = _center_queries(client, small)
     large_count, content = _center_queries(client, large)

@@ -691,6 +691,20 @@ def test_a_bad_hall_filter_keeps_the_list(client, hall):
     assert listed(client, {"budget_min": "abc"}) == {d.title for d in hall["open"].values()}
 
 
+@pytest.mark.parametrize(
+    ("params", "bad", "expected"),
+    [
+        ({"q": "检测", "budget_min": "abc"}, "budget_min", ["audit", "testing", "open_top"]),
+        ({"window": "xingqing", "deadline_before": "not-a-date"}, "deadline_before", ["testing"]),
+        ({"category": "legal", "window": "atlantis"}, "window", ["patent"]),
+    ],
+)
+def test_a_bad_hall_filter_is_reported_and_the_other_filters_still_apply(client, hall, params, bad, expected):
+    response = client.get(HALL, params)
+    assert list(response.context["form"].errors) == [bad]
+    assert {d.title for d in response.context["page"].object_list} == titles(hall, *expected)
+
+
 def test_the_hall_counts_live_bids(client, world):
     demand = make_demand(world, "bidding")
     from demands.actions import bid_withdraw

@@ -63,7 +63,7 @@ def bid(page, base_url, username, title, price):
     log_in(page, base_url, username)
     page.get_by_role("link", name="需求大厅").first.click()
     page.get_by_label("关键词").fill("枸杞")
-    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("form", name="筛选条件").get_by_role("button", name="搜索").click()
     page.get_by_role("link", name=title).click()
     expect(page.get_by_test_id("contact")).to_have_count(0)  # the contact is for the winner only
     page.get_by_role("link", name="投标", exact=True).click()

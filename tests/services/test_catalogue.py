@@ -222,6 +222,47 @@ def test_invalid_filter_values_do_not_break_the_page(client, catalogue, params):
     assert 'data-testid="result-count"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("params", "bad_field", "keys"),
+    [
+        ({"q": "法律", "price_min": "abc"}, "price_min", ["a1", "a2"]),  # 法律 matches institution A too
+        ({"window": "goji", "price_max": "-5"}, "price_max", ["a2", "c2"]),
+        ({"category": "financing", "district": "atlantis"}, "district", ["b1", "b2"]),
+        ({"window": "jinfeng", "price_min": "900", "price_max": "100"}, "price_max", ["b1"]),
+        ({"q": "培训", "category": "nope"}, "category", ["c1", "c2"]),
+    ],
+)
+def test_a_bad_filter_value_is_reported_next_to_its_field_and_the_other_filters_still_apply(
+    client, catalogue, params, bad_field, keys
+):
+    response = client.get(LIST_URL, params)
+    assert sorted(titles_of(response)) == sorted(expected(*keys))
+    form = response.context["form"]
+    assert list(form.errors) == [bad_field]
+    content = response.content.decode()
+    assert f'id="id_{bad_field}_error1"' in content
+    assert 'aria-invalid="true"' in content
+
+
+def test_institution_list_keeps_the_good_filters_when_one_is_bad(client, catalogue):
+    response = client.get(INSTITUTIONS_URL, {"district": "jinfeng", "domain": "nope"})
+    assert names_of(response) == ["金凤融资服务中心"]
+    assert list(response.context["form"].errors) == ["domain"]
+
+
+def test_pagination_shows_page_numbers_first_and_last(client, catalogue):
+    bulk_listed_services(catalogue["a"].organisation, ["xingqing"], 95, title="批量法律服务", category="legal-counsel")
+    content = client.get(LIST_URL, {"window": "xingqing", "page": 3}).content.decode()
+    pagination = content[content.index('class="pagination-nav"') :]
+    assert "首页" in pagination and "末页" in pagination
+    assert "window=xingqing&amp;page=1" in pagination and "window=xingqing&amp;page=5" in pagination
+    assert '<li class="page-item active" aria-current="page"><span class="page-link">3</span>' in pagination
+    for number in (1, 2, 4, 5):
+        assert f">{number}</a>" in pagination
+    first = client.get(LIST_URL, {"window": "xingqing"}).content.decode()
+    assert "首页" not in first[first.index('class="pagination-nav"') :]
+
+
 def test_the_filter_form_offers_both_category_levels_and_the_windows(client, catalogue):
     form = client.get(LIST_URL).context["form"]
     codes = [code for code, _ in form.fields["category"].choices]

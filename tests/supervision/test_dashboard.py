@@ -97,6 +97,28 @@ def test_window_admin_cannot_filter_on_a_window_not_theirs(client, data):
     assert JINFENG_NAME not in response.content.decode() and "222.22" not in response.content.decode()
 
 
+@pytest.mark.parametrize("name", VIEWS)
+def test_regional_window_admin_is_offered_only_their_district_and_window(client, name):
+    client.force_login(make_window_admin("xingqing"))
+    form = client.get(reverse(f"supervision:{name}")).context["form"]
+    assert [code for code, _label in form.fields["district"].choices] == ["", "xingqing"]
+    assert [pk for pk, _label in form.fields["window"].choices] == ["", window("xingqing").pk]
+
+
+def test_hub_admin_is_offered_every_district(client):
+    client.force_login(HubAdminFactory())
+    form = client.get(reverse("supervision:dashboard")).context["form"]
+    assert len(form.fields["district"].choices) == 7  # 全部 and the six districts and counties
+
+
+def test_a_bad_filter_value_is_reported_and_the_other_filters_still_apply(client, data):
+    client.force_login(HubAdminFactory())
+    response = client.get(reverse("supervision:economy"), {"district": "jinfeng", "industry": "nonsense"})
+    assert response.context["form"].errors["industry"]
+    table = next(t for t in response.context["tables"] if t.key == "economy_district")
+    assert [row[0] for row in table.rows] == ["金凤区", "合计"]
+
+
 def test_window_admin_sees_their_warnings_only(client, data):
     client.force_login(make_window_admin("xingqing"))
     page = client.get(reverse("supervision:warnings")).content.decode()

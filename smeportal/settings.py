@@ -105,6 +105,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "notifications.context_processors.unread_count",
                 "accounts.context_processors.center_menu",
+                "smeportal.accessibility.context",
             ],
         },
     },

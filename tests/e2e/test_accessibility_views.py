@@ -160,7 +160,7 @@ def test_register_log_in_and_apply_by_keyboard_only(live_server, page, setting):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_care_mode_is_remembered_across_pages(live_server, browser, javascript):
+def test_care_mode_is_remembered_across_pages(live_server, browser, javascript, tmp_path):
     context = browser.new_context(locale="zh-CN", java_script_enabled=javascript)
     page = context.new_page()
     page.goto(live_server.url)
@@ -175,6 +175,7 @@ def test_care_mode_is_remembered_across_pages(live_server, browser, javascript):
     large = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert large >= 1.25 * normal
     page.get_by_role("link", name="登录", exact=True).first.click()
+    page.screenshot(path=tmp_path / "login-care-mode.png", full_page=True)
     image = page.locator("img.captcha-image").bounding_box()
     assert image["width"] >= 240 and image["height"] >= 88
     expect(page.get_by_role("button", name="大字版/关怀模式")).to_have_attribute("aria-pressed", "true")

@@ -1,8 +1,8 @@
 from allauth.account.forms import LoginForm, ResetPasswordForm, SignupForm
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.db import transaction
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +11,20 @@ from .models import OrganisationKind
 from .validators import validate_mobile
 
 
+class PortalCaptchaInput(CaptchaTextInput):
+    """The captcha with its double-size picture too: the page shows it at the normal size
+    (sharp on high-density screens), 关怀模式 at twice the size, and 看大图 opens it alone."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["image_2x"] = reverse("captcha-image-2x", kwargs={"key": self._key})
+        return context
+
+
 def captcha_field() -> CaptchaField:
     return CaptchaField(
         label=_("Captcha"),
+        widget=PortalCaptchaInput,
         error_messages={"invalid": _("The captcha is wrong. Please type the characters in the new picture.")},
     )
 

@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_lists import LabelledListEditableMixin
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 from windows.models import Window, WindowKind, WindowMembership
@@ -205,7 +206,7 @@ class CertificationApplicationAdmin(TransitionAdminMixin, WindowScopedAdminMixin
 
 
 @admin.register(ServiceDomain)
-class ServiceDomainAdmin(admin.ModelAdmin):
+class ServiceDomainAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sort_order"]
     list_editable = ["sort_order"]
     search_fields = ["name", "code"]

@@ -4,6 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from smeportal.admin_display import truncated
+from smeportal.admin_lists import LabelledListEditableMixin
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from windows.admin_scoping import WindowScopedAdminMixin
 
@@ -112,7 +113,7 @@ class ServiceAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmi
 
 
 @admin.register(ServiceCategory)
-class ServiceCategoryAdmin(admin.ModelAdmin):
+class ServiceCategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name", "parent", "code", "sort_order", "is_visible"]
     list_editable = ["sort_order", "is_visible"]
     list_filter = ["parent", "is_visible"]

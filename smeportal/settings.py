@@ -108,6 +108,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_count",
                 "accounts.context_processors.center_menu",
                 "portal.context_processors.site_settings",
+                "smeportal.accessibility.context",
             ],
         },
     },

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from smeportal.accessibility import care_mode_toggle
 from windows import views as window_views
 
 admin.site.site_header = _("Yinchuan SME Public Service Window Platform admin")
@@ -15,6 +16,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", window_views.home, name="home"),
     path("terms/", account_views.terms, name="terms"),
+    path("care-mode/", care_mode_toggle, name="care_mode"),
     path("windows/", include("windows.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/signup/", account_views.signup_redirect, name="account_signup"),

@@ -32,6 +32,7 @@ from tests.factories import (
     place_bid,
     window,
 )
+from tests.once import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,8 @@ def form_data(**overrides):
         "contact_phone": "0951-5550000",
     }
     data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    # A fresh token as a freshly shown 【发布需求】 form has (【修改】 ignores it).
+    return with_token({key: value for key, value in data.items() if value is not None})
 
 
 def test_the_publish_form_has_the_manuals_fields(client, world):
@@ -452,7 +454,7 @@ def test_bidding_through_the_form(client, world):
 
     response = client.post(
         reverse("demands:bid", args=[demand.pk]),
-        {"price": "15000", "proposal": "驻场检测。", "duration_days": "9", "attachments": [pdf_upload("方案.pdf")]},
+        with_token(price="15000", proposal="驻场检测。", duration_days="9", attachments=[pdf_upload("方案.pdf")]),
     )
 
     assert response.status_code == 302 and response.url == MY_BIDS
@@ -469,7 +471,7 @@ def test_bad_bid_input_keeps_the_input(client, world):
     demand = make_demand(world, "bidding")
     client.force_login(fresh := bidder())
     response = client.post(
-        reverse("demands:bid", args=[demand.pk]), {"price": "-1", "proposal": "驻场检测。", "duration_days": "0"}
+        reverse("demands:bid", args=[demand.pk]), with_token(price="-1", proposal="驻场检测。", duration_days="0")
     )
     content = page(response)
     assert set(response.context["form"].errors) == {"price", "duration_days"}
@@ -482,7 +484,7 @@ def test_no_bid_form_on_a_demand_not_open(client, world, state):
     demand = make_demand(world, state)
     client.force_login(fresh := bidder())
     data = {"price": "100", "proposal": "方案", "duration_days": "3"}
-    response = client.post(reverse("demands:bid", args=[demand.pk]), data)
+    response = client.post(reverse("demands:bid", args=[demand.pk]), with_token(data))
     assert response.status_code in (302, 404)
     assert not Bid.objects.filter(institution=fresh.organisation).exists()
 
@@ -497,7 +499,7 @@ def test_institutions_that_may_not_bid_are_refused_by_the_page(client, world, wh
     detail = page(client.get(demand.get_absolute_url()))
     assert reverse("demands:bid", args=[demand.pk]) not in detail
     response = client.post(
-        reverse("demands:bid", args=[demand.pk]), {"price": "1", "proposal": "x", "duration_days": "1"}
+        reverse("demands:bid", args=[demand.pk]), with_token(price="1", proposal="x", duration_days="1")
     )
     assert response.status_code in (302, 403)
     assert not Bid.objects.filter(institution=user.organisation).exists()

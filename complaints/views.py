@@ -31,10 +31,9 @@ PAGE_SIZE = 20
 
 
 @login_required
+@idempotency.submits_once
 def create(request, order_pk):
     """【投诉】 on an order: 投诉理由 and 相关照片 → 【投诉】."""
-    if replay := idempotency.replayed(request):
-        return replay
     order = get_order_for_user(request.user, order_pk)
     if party_of(request.user, order) != Party.ENTERPRISE:
         raise Http404

@@ -102,10 +102,9 @@ def bid_attachment(request, pk):
 
 
 @certification_required
+@idempotency.submits_once
 def publish(request):
     """【服务需求】 → 【发布需求】 → 【提请审核】."""
-    if replay := idempotency.replayed(request):
-        return replay
     _enterprise_only(request)
     form = DemandPublishForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -267,10 +266,9 @@ def award(request, pk, bid_pk):
 
 
 @certification_required
+@idempotency.submits_once
 def bid_create(request, pk):
     """【投标】 on an open demand."""
-    if replay := idempotency.replayed(request):
-        return replay
     _institution_only(request)
     demand = get_demand_for_user(request.user, pk)
     organisation = request.user.organisation

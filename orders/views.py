@@ -47,10 +47,9 @@ def _party(user) -> str:
 
 
 @certification_required
+@idempotency.submits_once
 def place(request, service_pk):
     """【我要申请】 on a listed service: 订购数量, 要求, 附件 → 【我要申请】."""
-    if replay := idempotency.replayed(request):
-        return replay
     service = service_for_public(service_pk)
     if service is None:
         raise Http404

@@ -22,10 +22,9 @@ PAGE_SIZE = 20
 
 
 @login_required
+@idempotency.submits_once
 def create(request, order_pk):
     """【待评价的订单】 → 【评论】: 评分 and 评价内容 → 【发表评论】."""
-    if replay := idempotency.replayed(request):
-        return replay
     order = get_order_for_user(request.user, order_pk)
     side = party_of(request.user, order)
     if side is None:
@@ -62,10 +61,9 @@ def create(request, order_pk):
 
 
 @login_required
+@idempotency.submits_once
 def follow_up(request, pk):
     """【追加评论】."""
-    if replay := idempotency.replayed(request):
-        return replay
     review = get_review_for_user(request.user, pk)
     if review_role(request.user, review) != "author":
         raise Http404

@@ -5,9 +5,8 @@ A form that creates something opts in with `SubmitOnceMixin`: it carries a hidde
 one-time token, made when the form is shown and kept when the form comes back with
 errors. Its view does two things:
 
+    @idempotency.submits_once  # under login_required
     def create(request, ...):
-        if replay := idempotency.replayed(request):  # first, before any state check
-            return replay
         ...
         if request.method == "POST" and form.is_valid():
             created = idempotency.submit_once(
@@ -16,10 +15,12 @@ errors. Its view does two things:
             if created:  # else the action was refused, and the form says why
                 return created
 
-`submit_once` inserts (user, token) in the same transaction as the create; the unique
-constraint on that pair makes a concurrent identical POST wait for the first one and
-then fail its insert, so it answers with the first result. A refused action rolls the
-insert back with everything else, so the same token may be sent again.
+`submits_once` inserts (user, token) first, in a transaction around the whole view, and
+`submit_once` records the result in it after the create; the unique constraint on the
+pair makes a concurrent identical POST wait for the first one and then fail its insert,
+so it answers with the first result (before the view's own state checks, which would
+otherwise see the first object and answer differently). A form error or a refused
+action rolls the insert back with everything else, so the same token may be sent again.
 
 Tokens are signed with their time of issue. A token older than TOKEN_LIFETIME is
 refused, and `purge` (run by run_timers) deletes rows older than that: a row is made
@@ -32,6 +33,7 @@ neither replay nor block that user's submission.
 
 import uuid
 from datetime import timedelta
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -99,6 +101,11 @@ class _AlreadySubmitted(Exception):
     pass
 
 
+class _NothingMade(Exception):  # noqa: N818  (unwinds the claim, not an error)
+    def __init__(self, response):
+        self.response = response
+
+
 def _replay(request, url: str):
     messages.info(request, _("This form was already submitted; this is the result of the first submission."))
     return redirect(url)
@@ -108,38 +115,54 @@ def _first_result(user, token) -> str | None:
     return SubmissionToken.objects.filter(user=user, token=token).values_list("result_url", flat=True).first()
 
 
-def replayed(request):
-    """A redirect to the first result when this POST repeats a submission already made."""
-    if request.method != "POST" or not request.user.is_authenticated:
-        return None
-    token = _token_uuid(request.POST.get(FIELD, ""))
-    url = _first_result(request.user, token) if token else None
-    return _replay(request, url) if url else None
+def submits_once(view):
+    """For the view of a form with SubmitOnceMixin. A POST with a valid token claims it
+    before the view looks at anything, in a transaction around the whole view: an
+    identical POST in flight makes this one wait (PostgreSQL), and one already made
+    answers with its result, so no state check of the view can race the first one.
+    When the view makes nothing (errors, a refusal), the claim is rolled back."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        token = _token_uuid(request.POST.get(FIELD, "")) if request.method == "POST" else None
+        if token is None or not request.user.is_authenticated:
+            return view(request, *args, **kwargs)  # the form refuses a missing or bad token
+        try:
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        claim = SubmissionToken.objects.create(user=request.user, token=token, result_url="")
+                except IntegrityError:
+                    raise _AlreadySubmitted from None
+                request.submission_claim = claim
+                response = view(request, *args, **kwargs)
+                if not claim.result_url:
+                    raise _NothingMade(response)
+                return response
+        except _AlreadySubmitted:
+            return _replay(request, _first_result(request.user, token))
+        except _NothingMade as nothing:
+            return nothing.response
+
+    return wrapper
 
 
 def submit_once(request, form, perform, *, success, success_url: str | None = None):
-    """Run `perform` (the create action) unless an identical submission made it first,
-    and redirect to the result: `success_url` (a URL or URL name) or else the page of
-    the object `perform` returned. `success` is the message, or a function of that
-    object returning it. None when the action was refused: nothing is kept, and the
-    refusal is shown on the form."""
-    token = form.cleaned_data[FIELD]
+    """Run `perform` (the create action) under the claim `submits_once` took, and
+    redirect to the result: `success_url` (a URL or URL name) or else the page of the
+    object `perform` returned. `success` is the message, or a function of that object
+    returning it. None when the action was refused: nothing is kept, and the refusal
+    is shown on the form."""
+    claim = request.submission_claim  # the form has a valid token, so the view claimed it
+    assert claim.token == form.cleaned_data[FIELD], "the view's form carries another token"
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    # On PostgreSQL this waits while an identical submission is in flight.
-                    claim = SubmissionToken.objects.create(user=request.user, token=token, result_url="")
-            except IntegrityError:
-                raise _AlreadySubmitted from None
             result = perform()
-            claim.result_url = resolve_url(success_url or result)
-            claim.save(update_fields=["result_url"])
-    except _AlreadySubmitted:
-        return _replay(request, _first_result(request.user, token))
     except ActionRefused as refusal:
         show_refusal(request, form, refusal)
         return None
+    claim.result_url = resolve_url(success_url or result)
+    claim.save(update_fields=["result_url"])
     messages.success(request, success(result) if callable(success) else success)
     return redirect(claim.result_url)
 

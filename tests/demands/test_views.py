@@ -19,6 +19,7 @@ from tests.demands.helpers import (
     future,
     make_demand,
     make_world,
+    publish_form_data,
 )
 from tests.factories import (
     NEUTRAL_CATEGORY,
@@ -30,7 +31,6 @@ from tests.factories import (
     pass_bid_deadline,
     pdf_upload,
     place_bid,
-    window,
 )
 from tests.once import with_token
 
@@ -89,23 +89,8 @@ def messages_of(response):
 
 
 def form_data(**overrides):
-    now = timezone.localtime()
-    data = {
-        "title": "厂房环境检测服务",
-        "category": category(NEUTRAL_CATEGORY).pk,
-        "window": window("yinchuan").pk,
-        "budget_mode": "range",
-        "budget_min": "5000",
-        "budget_max": "20000",
-        "description": "需要对新建厂房进行空气和噪声检测。",
-        "bid_deadline": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
-        "expected_finish": (now + timedelta(days=30)).strftime("%Y-%m-%d"),
-        "contact_name": "刘主任",
-        "contact_phone": "0951-5550000",
-    }
-    data.update(overrides)
     # A fresh token as a freshly shown 【发布需求】 form has (【修改】 ignores it).
-    return with_token({key: value for key, value in data.items() if value is not None})
+    return with_token(publish_form_data(**overrides))
 
 
 def test_the_publish_form_has_the_manuals_fields(client, world):

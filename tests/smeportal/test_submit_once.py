@@ -27,6 +27,7 @@ from smeportal.idempotency import FIELD, TOKEN_LIFETIME, new_token
 from smeportal.models import SubmissionToken
 from tests.demands.helpers import publish_form_data
 from tests.factories import (
+    HubAdminFactory,
     bidder,
     certified_enterprise,
     certified_institution,
@@ -310,3 +311,17 @@ def test_run_timers_forgets_submissions_no_token_can_replay():
     call_command("run_timers", stdout=(again := io.StringIO()))
     assert "purged" not in again.getvalue()
     assert SubmissionToken.objects.get().pk == recent.pk
+
+
+def test_the_admin_lists_submissions_read_only(client_of):
+    form = order_form()
+    client_of(form.user).post(form.url, {**form.data, FIELD: new_token()})
+    client = client_of(HubAdminFactory())
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "平台" in index and "表单提交记录" in index
+    changelist = client.get(reverse("admin:smeportal_submissiontoken_changelist"))
+    content = changelist.content.decode()
+    assert changelist.status_code == 200 and form.result() in content
+    assert reverse("admin:smeportal_submissiontoken_add") not in content
+    row = SubmissionToken.objects.get()
+    assert client.post(reverse("admin:smeportal_submissiontoken_change", args=[row.pk]), {}).status_code == 403

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.idempotency import SubmitOnceMixin
 from smeportal.uploads import MultipleDocumentField, MultipleImageField
 
 from .models import ComplaintResult, ComplaintStatus, ComplaintType
@@ -8,7 +9,7 @@ from .models import ComplaintResult, ComplaintStatus, ComplaintType
 MAX_PHOTOS = 5
 
 
-class ComplaintForm(forms.Form):
+class ComplaintForm(SubmitOnceMixin, forms.Form):
     """【投诉】: 投诉理由 (a type and the text) and up to 5 相关照片."""
 
     complaint_type = forms.ChoiceField(

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext
 
 from orders.models import Party
 from orders.permissions import get_order_for_user, party_of
+from smeportal import idempotency
 from smeportal.errors import ActionRefused, show_refusal
 from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
@@ -31,6 +32,7 @@ PAGE_SIZE = 20
 
 
 @login_required
+@idempotency.submits_once
 def create(request, order_pk):
     """【投诉】 on an order: 投诉理由 and 相关照片 → 【投诉】."""
     order = get_order_for_user(request.user, order_pk)
@@ -41,19 +43,20 @@ def create(request, order_pk):
         return redirect(order)
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            complaint = actions.complaint_file(
+        filed = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.complaint_file(
                 order=order,
                 actor=request.user,
                 complaint_type=form.cleaned_data["complaint_type"],
                 reason=form.cleaned_data["reason"],
                 photos=form.cleaned_data["photos"],
-            )
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("Your complaint is filed; the institution and the administrators are told."))
-            return redirect(complaint)
+            ),
+            success=_("Your complaint is filed; the institution and the administrators are told."),
+        )
+        if filed:
+            return filed
     return render(request, "complaints/create.html", {"form": form, "order": order})
 
 

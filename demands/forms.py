@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from services.forms import category_filter_choices, sub_category_field, window_filter_choices
+from smeportal.idempotency import SubmitOnceMixin
 from smeportal.uploads import MultipleDocumentField
 from windows.models import Window
 
@@ -141,6 +142,14 @@ class BidForm(forms.Form):
             self.fields["remove_attachments"].choices = [(a.pk, a.original_name) for a in attachments]
         else:
             del self.fields["remove_attachments"]
+
+
+class DemandPublishForm(SubmitOnceMixin, DemandForm):
+    """【发布需求】: one submission publishes one demand (【修改】 edits in place)."""
+
+
+class BidSubmitForm(SubmitOnceMixin, BidForm):
+    """【投标】: one submission makes one bid (its 【修改】 edits in place)."""
 
 
 class ReasonForm(forms.Form):

@@ -8,13 +8,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
+from smeportal import idempotency
 from smeportal.errors import ActionRefused, show_refusal
 from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_document
 
 from . import actions, selectors
-from .forms import BidForm, DemandForm, HallSearchForm, ReasonForm, bid_status_form, demand_status_form
+from .forms import (
+    BidForm,
+    BidSubmitForm,
+    DemandForm,
+    DemandPublishForm,
+    HallSearchForm,
+    ReasonForm,
+    bid_status_form,
+    demand_status_form,
+)
 from .models import Bid, BidStatus
 from .permissions import (
     bids_unsealed,
@@ -87,20 +97,23 @@ def bid_attachment(request, pk):
 
 
 @certification_required
+@idempotency.submits_once
 def publish(request):
     """【服务需求】 → 【发布需求】 → 【提请审核】."""
     _enterprise_only(request)
-    form = DemandForm(request.POST or None, request.FILES or None)
+    form = DemandPublishForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.demand_publish(
+        published = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.demand_publish(
                 actor=request.user, fields=form.demand_fields(), attachments=form.cleaned_data["attachments"]
-            )
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("Your demand was submitted for review."))
-            return redirect("demands:mine")
+            ),
+            success=_("Your demand was submitted for review."),
+            success_url="demands:mine",
+        )
+        if published:
+            return published
     return render(request, "demands/form.html", {"form": form, "title": _("Publish a demand")})
 
 
@@ -248,6 +261,7 @@ def award(request, pk, bid_pk):
 
 
 @certification_required
+@idempotency.submits_once
 def bid_create(request, pk):
     """【投标】 on an open demand."""
     _institution_only(request)
@@ -264,22 +278,24 @@ def bid_create(request, pk):
             request, _("Only certified institutions that are active members of the demand's window can bid.")
         )
         return redirect(demand)
-    form = BidForm(request.POST or None, request.FILES or None)
+    form = BidSubmitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.bid_submit(
+        submitted = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.bid_submit(
                 demand=demand,
                 actor=request.user,
                 price=form.cleaned_data["price"],
                 proposal=form.cleaned_data["proposal"],
                 duration_days=form.cleaned_data["duration_days"],
                 attachments=form.cleaned_data["attachments"],
-            )
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("Your bid is submitted."))
-            return redirect("demands:my_bids")
+            ),
+            success=_("Your bid is submitted."),
+            success_url="demands:my_bids",
+        )
+        if submitted:
+            return submitted
     return render(request, "demands/bid_form.html", {"form": form, "demand": demand, "title": _("Bid")})
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.idempotency import SubmitOnceMixin
 from smeportal.uploads import MultipleDocumentField
 
 from .models import OrderStatus
@@ -8,7 +9,7 @@ from .models import OrderStatus
 MAX_FILES = 5
 
 
-class OrderPlaceForm(forms.Form):
+class OrderPlaceForm(SubmitOnceMixin, forms.Form):
     """【我要申请】: 订购数量, 要求, 附件."""
 
     window = forms.ChoiceField(label=_("Window"))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from services.selectors import service_for_public, shown_windows
+from smeportal import idempotency
 from smeportal.errors import ActionRefused, show_refusal
 from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
@@ -47,6 +48,7 @@ def _party(user) -> str:
 
 
 @certification_required
+@idempotency.submits_once
 def place(request, service_pk):
     """【我要申请】 on a listed service: 订购数量, 要求, 附件 → 【我要申请】."""
     service = service_for_public(service_pk)
@@ -58,22 +60,23 @@ def place(request, service_pk):
     windows = shown_windows(service)
     form = OrderPlaceForm(request.POST or None, request.FILES or None, windows=windows)
     if request.method == "POST" and form.is_valid():
-        try:
-            order = actions.order_place(
+        placed = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.order_place(
                 service=service,
                 actor=request.user,
                 window=Window.objects.get(pk=form.cleaned_data["window"]),
                 quantity=form.cleaned_data["quantity"],
                 requirements=form.cleaned_data["requirements"],
                 attachments=form.cleaned_data["attachments"],
-            )
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(
-                request, _("Order %(number)s placed; the institution will accept it soon.") % {"number": order.number}
-            )
-            return redirect(order)
+            ),
+            success=lambda order: (
+                _("Order %(number)s placed; the institution will accept it soon.") % {"number": order.number}
+            ),
+        )
+        if placed:
+            return placed
     return render(request, "orders/place.html", {"form": form, "service": service})
 
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.idempotency import SubmitOnceMixin
+
 STAR_CHOICES = [(5, "★★★★★ 5"), (4, "★★★★☆ 4"), (3, "★★★☆☆ 3"), (2, "★★☆☆☆ 2"), (1, "★☆☆☆☆ 1")]
 
 
@@ -13,7 +15,7 @@ def _score_field(label):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SubmitOnceMixin, forms.Form):
     """【评论】: 评分 (and, for institutions, 服务质量 / 服务态度 / 响应速度) and 评价内容 → 【发表评论】."""
 
     score = _score_field(_("Score"))
@@ -29,7 +31,7 @@ class ReviewForm(forms.Form):
                 del self.fields[name]
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(SubmitOnceMixin, forms.Form):
     content = forms.CharField(label=_("Follow-up review"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from orders.models import OrderStatus, Party
 from orders.permissions import get_order_for_user, party_of
 from services.selectors import institution_for_public
-from smeportal.errors import ActionRefused, show_refusal
+from smeportal import idempotency
 from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
 
@@ -23,6 +23,7 @@ PAGE_SIZE = 20
 
 
 @login_required
+@idempotency.submits_once
 def create(request, order_pk):
     """【待评价的订单】 → 【评论】: 评分 and 评价内容 → 【发表评论】."""
     order = get_order_for_user(request.user, order_pk)
@@ -40,8 +41,10 @@ def create(request, order_pk):
     form = ReviewForm(request.POST or None, of_institution=of_institution)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            review = actions.review_post(
+        posted = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.review_post(
                 order=order,
                 actor=request.user,
                 score=data["score"],
@@ -49,17 +52,17 @@ def create(request, order_pk):
                 attitude=data.get("attitude"),
                 speed=data.get("speed"),
                 content=data["content"],
-            )
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("Your review is posted."))
-            return redirect(review)
+            ),
+            success=_("Your review is posted."),
+        )
+        if posted:
+            return posted
     subject = order.institution if of_institution else order.enterprise
     return render(request, "reviews/create.html", {"form": form, "order": order, "subject": subject})
 
 
 @login_required
+@idempotency.submits_once
 def follow_up(request, pk):
     """【追加评论】."""
     review = get_review_for_user(request.user, pk)
@@ -70,13 +73,14 @@ def follow_up(request, pk):
         return redirect(review)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.review_follow_up(review=review, actor=request.user, content=form.cleaned_data["content"])
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("Your follow-up is posted."))
-            return redirect(review)
+        posted = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.review_follow_up(review=review, actor=request.user, content=form.cleaned_data["content"]),
+            success=_("Your follow-up is posted."),
+        )
+        if posted:
+            return posted
     return render(request, "reviews/follow_up.html", {"form": form, "review": review})
 
 

@@ -22,6 +22,7 @@ from tests.factories import (
     png_upload,
     published_service,
 )
+from tests.once import with_token
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("account_login")
@@ -169,7 +170,9 @@ def test_filing_a_complaint_with_photos(client, world):
     assert "投诉理由" in html(client.get(url))
     response = client.post(
         url,
-        {"complaint_type": "quality", "reason": "报告结论错误。", "photos": [png_upload("a.png"), png_upload("b.png")]},
+        with_token(
+            complaint_type="quality", reason="报告结论错误。", photos=[png_upload("a.png"), png_upload("b.png")]
+        ),
     )
     complaint = Complaint.objects.get()
     assert response.status_code == 302 and response.url == complaint.get_absolute_url()
@@ -184,11 +187,11 @@ def test_a_bad_form_keeps_the_input_and_says_why(client, world):
     order = order_of(world, "in_service")
     client.force_login(world["enterprise"])
     url = reverse("complaints:create", args=[order.pk])
-    response = client.post(url, {"complaint_type": "", "reason": "我的理由", "photos": [pdf_upload()]})
+    response = client.post(url, with_token(complaint_type="", reason="我的理由", photos=[pdf_upload()]))
     content = html(response)
     assert "我的理由" in content
     assert "这个字段是必填项" in content or "此项为必填项" in content
-    response = client.post(url, {"complaint_type": "fees", "reason": "x", "photos": [png_upload() for _ in range(6)]})
+    response = client.post(url, with_token(complaint_type="fees", reason="x", photos=[png_upload() for _ in range(6)]))
     assert "5" in html(response)
     assert not Complaint.objects.exists()
 

@@ -12,10 +12,12 @@ from demands.models import Bid, Demand, DemandAttachment, DemandLog
 from notifications.models import Notification
 from orders.models import Order
 from tests.factories import (
+    NEUTRAL_CATEGORY,
     EnterpriseUserFactory,
     HubAdminFactory,
     InstitutionUserFactory,
     bidder,
+    category,
     certified_enterprise,
     demand_fields,
     demand_in_state,
@@ -23,6 +25,7 @@ from tests.factories import (
     order_document,
     pass_bid_deadline,
     place_bid,
+    window,
 )
 
 # "bidding" is open (deadline ahead); "closed" is bidding with the deadline passed.
@@ -130,3 +133,23 @@ def users_counter(*groups):
 
 def money(value):
     return Decimal(value)
+
+
+def publish_form_data(**overrides) -> dict:
+    """What an enterprise types into 【发布需求】 (a None override leaves the field out)."""
+    now = timezone.localtime()
+    data = {
+        "title": "厂房环境检测服务",
+        "category": category(NEUTRAL_CATEGORY).pk,
+        "window": window("yinchuan").pk,
+        "budget_mode": "range",
+        "budget_min": "5000",
+        "budget_max": "20000",
+        "description": "需要对新建厂房进行空气和噪声检测。",
+        "bid_deadline": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+        "expected_finish": (now + timedelta(days=30)).strftime("%Y-%m-%d"),
+        "contact_name": "刘主任",
+        "contact_phone": "0951-5550000",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

@@ -19,6 +19,7 @@ from tests.demands.helpers import (
     future,
     make_demand,
     make_world,
+    publish_form_data,
 )
 from tests.factories import (
     NEUTRAL_CATEGORY,
@@ -30,8 +31,8 @@ from tests.factories import (
     pass_bid_deadline,
     pdf_upload,
     place_bid,
-    window,
 )
+from tests.once import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -88,22 +89,8 @@ def messages_of(response):
 
 
 def form_data(**overrides):
-    now = timezone.localtime()
-    data = {
-        "title": "厂房环境检测服务",
-        "category": category(NEUTRAL_CATEGORY).pk,
-        "window": window("yinchuan").pk,
-        "budget_mode": "range",
-        "budget_min": "5000",
-        "budget_max": "20000",
-        "description": "需要对新建厂房进行空气和噪声检测。",
-        "bid_deadline": (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
-        "expected_finish": (now + timedelta(days=30)).strftime("%Y-%m-%d"),
-        "contact_name": "刘主任",
-        "contact_phone": "0951-5550000",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
+    # A fresh token as a freshly shown 【发布需求】 form has (【修改】 ignores it).
+    return with_token(publish_form_data(**overrides))
 
 
 def test_the_publish_form_has_the_manuals_fields(client, world):
@@ -452,7 +439,7 @@ def test_bidding_through_the_form(client, world):
 
     response = client.post(
         reverse("demands:bid", args=[demand.pk]),
-        {"price": "15000", "proposal": "驻场检测。", "duration_days": "9", "attachments": [pdf_upload("方案.pdf")]},
+        with_token(price="15000", proposal="驻场检测。", duration_days="9", attachments=[pdf_upload("方案.pdf")]),
     )
 
     assert response.status_code == 302 and response.url == MY_BIDS
@@ -469,7 +456,7 @@ def test_bad_bid_input_keeps_the_input(client, world):
     demand = make_demand(world, "bidding")
     client.force_login(fresh := bidder())
     response = client.post(
-        reverse("demands:bid", args=[demand.pk]), {"price": "-1", "proposal": "驻场检测。", "duration_days": "0"}
+        reverse("demands:bid", args=[demand.pk]), with_token(price="-1", proposal="驻场检测。", duration_days="0")
     )
     content = page(response)
     assert set(response.context["form"].errors) == {"price", "duration_days"}
@@ -482,7 +469,7 @@ def test_no_bid_form_on_a_demand_not_open(client, world, state):
     demand = make_demand(world, state)
     client.force_login(fresh := bidder())
     data = {"price": "100", "proposal": "方案", "duration_days": "3"}
-    response = client.post(reverse("demands:bid", args=[demand.pk]), data)
+    response = client.post(reverse("demands:bid", args=[demand.pk]), with_token(data))
     assert response.status_code in (302, 404)
     assert not Bid.objects.filter(institution=fresh.organisation).exists()
 
@@ -497,7 +484,7 @@ def test_institutions_that_may_not_bid_are_refused_by_the_page(client, world, wh
     detail = page(client.get(demand.get_absolute_url()))
     assert reverse("demands:bid", args=[demand.pk]) not in detail
     response = client.post(
-        reverse("demands:bid", args=[demand.pk]), {"price": "1", "proposal": "x", "duration_days": "1"}
+        reverse("demands:bid", args=[demand.pk]), with_token(price="1", proposal="x", duration_days="1")
     )
     assert response.status_code in (302, 403)
     assert not Bid.objects.filter(institution=user.organisation).exists()

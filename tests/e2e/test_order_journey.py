@@ -133,3 +133,19 @@ def test_order_from_application_to_acceptance(live_server, page, setting):
     for tab in ["已验收的订单", "待评价的订单"]:
         page.get_by_role("navigation", name="用户中心菜单").get_by_role("link", name=tab).click()
         expect(page.get_by_role("row", name=re.compile(first.number))).to_have_count(1)
+
+
+# PostgreSQL: on SQLite the live server's threads share the test database's one in-memory
+# connection, so two requests at once interleave their transactions.
+@pytest.mark.postgres
+def test_a_double_click_on_apply_places_one_order(live_server, page, setting):
+    log_in(page, live_server.url, setting["enterprise"].username)
+    page.goto(f"{live_server.url}{setting['service'].get_absolute_url()}")
+    page.get_by_role("link", name="我要申请").click()
+    page.get_by_label("订购数量").fill("1")
+    # Two clicks in a row, the second before the first answer arrives.
+    page.get_by_role("button", name="我要申请").evaluate(
+        "button => { button.click(); setTimeout(() => button.click(), 0); }"
+    )
+    expect(page.get_by_test_id("order-status")).to_have_text("待受理")
+    assert Order.objects.count() == 1

@@ -28,6 +28,7 @@ from tests.factories import (
     window,
     with_cancel_request,
 )
+from tests.once import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -251,8 +252,8 @@ def test_the_place_form_has_the_manuals_fields(client, world):
     response = client.get(reverse("orders:place", args=[world["service"].pk]))
     content = page(response)
     form = response.context["form"]
-    assert list(form.fields) == ["window", "quantity", "requirements", "attachments"]
-    assert [str(form.fields[f].label) for f in form.fields] == ["窗口", "订购数量", "要求", "附件"]
+    assert [field.name for field in form.visible_fields()] == ["window", "quantity", "requirements", "attachments"]
+    assert [str(field.label) for field in form.visible_fields()] == ["窗口", "订购数量", "要求", "附件"]
     for label in ("订购数量", "要求", "附件", "窗口", "我要申请"):
         assert label in content
     assert form.fields["window"].choices == [(window("yinchuan").pk, window("yinchuan").name)]
@@ -267,7 +268,8 @@ def test_placing_an_order_through_the_form(client, world):
             "quantity": 4,
             "requirements": "请安排两名顾问。",
             "attachments": [pdf_upload("公司简介.pdf"), pdf_upload("需求清单.pdf")],
-        },
+        }
+        | with_token(),
     )
     order = Order.objects.get()
     assert response.status_code == 302
@@ -299,7 +301,7 @@ def test_bad_input_keeps_what_was_typed_shows_the_error_and_saves_nothing(client
     client.force_login(world["enterprise"])
     values = {"window": window("yinchuan").pk, "quantity": "3", "requirements": "需要提供上门服务，周末也可以。"}
     values.update(data)
-    response = client.post(reverse("orders:place", args=[world["service"].pk]), values)
+    response = client.post(reverse("orders:place", args=[world["service"].pk]), with_token(values))
 
     content = page(response)
     form = response.context["form"]
@@ -317,7 +319,7 @@ def test_bad_input_keeps_what_was_typed_shows_the_error_and_saves_nothing(client
 def test_an_institution_cannot_apply(client, world):
     client.force_login(world["other_institution"])
     response = client.post(
-        reverse("orders:place", args=[world["service"].pk]), {"window": window("yinchuan").pk, "quantity": 1}
+        reverse("orders:place", args=[world["service"].pk]), with_token(window=window("yinchuan").pk, quantity=1)
     )
     assert response.status_code == 302
     assert messages_of(response) == ["只有企业用户可以申请服务。"]
@@ -327,7 +329,7 @@ def test_an_institution_cannot_apply(client, world):
 def test_an_uncertified_enterprise_is_told_to_get_certified(client, world):
     client.force_login(EnterpriseUserFactory())
     response = client.post(
-        reverse("orders:place", args=[world["service"].pk]), {"window": window("yinchuan").pk, "quantity": 1}
+        reverse("orders:place", args=[world["service"].pk]), with_token(window=window("yinchuan").pk, quantity=1)
     )
     assert response.status_code == 403
     assert not Order.objects.exists()

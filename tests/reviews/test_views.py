@@ -14,6 +14,7 @@ from tests.factories import (
     order_in_state,
     published_service,
 )
+from tests.once import with_token
 from tests.reviews.helpers import review_by
 
 pytestmark = pytest.mark.django_db
@@ -86,9 +87,9 @@ def test_posting_a_review_of_an_institution(client, world):
     content = html(client.get(url))
     for label in ("评分", "服务质量", "服务态度", "响应速度", "评价内容", "发表评论"):
         assert label in content
-    response = client.post(url, {"score": "4", "quality": "5", "attitude": "4", "speed": "3", "content": ""})
+    response = client.post(url, with_token(score="4", quality="5", attitude="4", speed="3", content=""))
     assert "评价内容" in html(response) and not Review.objects.exists()
-    response = client.post(url, {"score": "4", "quality": "5", "attitude": "4", "speed": "3", "content": "很专业。"})
+    response = client.post(url, with_token(score="4", quality="5", attitude="4", speed="3", content="很专业。"))
     review = Review.objects.get()
     assert response.status_code == 302 and response.url == review.get_absolute_url()
     assert (review.score, review.quality, review.attitude, review.speed) == (4, 5, 4, 3)
@@ -104,7 +105,7 @@ def test_an_institution_reviews_the_enterprise_with_an_overall_score(client, wor
     url = reverse("reviews:create", args=[order.pk])
     content = html(client.get(url))
     assert "服务质量" not in content
-    client.post(url, {"score": "5", "content": "配合积极。"})
+    client.post(url, with_token(score="5", content="配合积极。"))
     review = Review.objects.get()
     assert review.subject == world["enterprise"].organisation and review.quality is None
 
@@ -135,14 +136,14 @@ def test_follow_up_once(client, world):
     client.force_login(world["enterprise"])
     url = reverse("reviews:follow_up", args=[review.pk])
     assert "发表评论" in html(client.get(url))
-    assert client.post(url, {"content": "后续也很好。"}).status_code == 302
+    assert client.post(url, with_token(content="后续也很好。")).status_code == 302
     review.refresh_from_db()
     assert review.followup == "后续也很好。"
     content = html(client.get(review.get_absolute_url()))
     assert "后续也很好。" in content and url not in content
     response = client.get(url)
     assert response.status_code == 302
-    client.post(url, {"content": "再来一次"})
+    client.post(url, with_token(content="再来一次"))
     review.refresh_from_db()
     assert review.followup == "后续也很好。"
 

@@ -5,6 +5,7 @@ of a required field, help text, errors next to the field) and their widgets get
 Bootstrap's classes, so no form needs per-field markup.
 """
 
+from django.core.validators import MaxLengthValidator
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -35,3 +36,22 @@ class SiteBoundField(BoundField):
 class SiteFormRenderer(TemplatesSetting):
     field_template_name = "includes/_field.html"
     bound_field_class = SiteBoundField
+
+
+def limit_lengths(**limits):
+    """Class decorator: a max_length on form fields that come from model TextFields.
+
+    A model TextField has no length, so its form field takes any amount of
+    text. Setting the limit on the form (validator, ``maxlength`` on the
+    textarea, and the stated limit under it) needs no migration.
+    """
+
+    def decorate(form_class):
+        for name, limit in limits.items():
+            field = form_class.base_fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
+        return form_class
+
+    return decorate

@@ -9,19 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from smeportal.admin_lists import LabelledListEditableMixin
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
+from smeportal.tabular import ImportFileField
 from windows.admin_scoping import WindowScopedAdminMixin
 from windows.models import Window, WindowKind, WindowMembership
 from windows.permissions import is_hub_admin
 
 from .actions import application_approve, application_return, application_revoke
 from .choices import ApplicationStatus
-from .imports import COLUMNS, import_institutions, template_csv
+from .imports import COLUMNS, MAX_ROWS, import_institutions, template_csv
 from .models import CertificationApplication, CertificationLog, ServiceDomain
 from .selectors import COVERING_MEMBERSHIP, applications_in_windows
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or Excel file"), help_text=_("UTF-8 .csv or .xlsx, with the header row."))
+    file = ImportFileField(label=_("CSV or Excel file"), max_rows=MAX_ROWS)
 
 
 class WindowFilter(admin.SimpleListFilter):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OrganisationKind
 from accounts.validators import validate_mobile
+from smeportal.forms import limit_lengths
 from smeportal.uploads import ImageUploadField, MultipleImageField
 
 from .models import CertificationApplication, QualificationCertificate, ServiceDomain
@@ -59,6 +60,7 @@ LABELS = {
 }
 
 
+@limit_lengths(introduction=2000, business_scope=2000)
 class CertificationForm(forms.ModelForm):
     """机构信息 (manual 2.3). Every field may stay empty in a draft; 【提请审核】
     checks completeness (certification.rules) and shows what is missing."""

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationKind, Role
 from accounts.validators import validate_mobile
+from smeportal.tabular import read_table
 from windows.actions import membership_register_imported
 from windows.models import Window
 
@@ -39,29 +40,19 @@ class ImportResult:
 
 
 def read_rows(uploaded_file) -> list[dict[str, str]]:
-    """Rows of a .csv (UTF-8, with or without BOM) or .xlsx file as dicts keyed by header."""
-    name = uploaded_file.name.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """Rows of a .csv (UTF-8 with or without BOM, or GBK/GB18030) or .xlsx file as dicts keyed by header.
 
-        workbook = load_workbook(uploaded_file, read_only=True, data_only=True)
-        values = [
-            ["" if cell is None else str(cell).strip() for cell in row]
-            for row in workbook.active.iter_rows(values_only=True)
-        ]
-    elif name.endswith(".csv"):
-        text = uploaded_file.read().decode("utf-8-sig")
-        values = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise ValidationError(_("Upload a .csv or .xlsx file."))
-    if not values:
-        raise ValidationError(_("The file is empty."))
+    Unreadable files, too many rows and missing columns raise ValidationError
+    (smeportal.tabular reads the file with bounded cost).
+    """
+    values = [
+        ["" if cell is None else str(cell).strip() for cell in row]
+        for row in read_table(uploaded_file, max_rows=MAX_ROWS)
+    ]
     header, *body = values
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
         raise ValidationError(_("Missing columns: %(columns)s") % {"columns": "、".join(missing)})
-    if len(body) > MAX_ROWS:
-        raise ValidationError(_("At most %(count)d rows per file.") % {"count": MAX_ROWS})
     return [dict(zip(header, row, strict=False)) for row in body if any(row)]
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from services.forms import category_filter_choices, sub_category_field, window_filter_choices
+from smeportal.forms import limit_lengths
 from smeportal.idempotency import SubmitOnceMixin
 from smeportal.uploads import MultipleDocumentField
 from windows.models import Window
@@ -11,6 +12,7 @@ from .models import BidStatus, BudgetMode, Demand, DemandStatus
 MAX_FILES = 5
 
 
+@limit_lengths(description=5000)
 class DemandForm(forms.ModelForm):
     """【发布需求】 and 【修改】: the demand's content → 【提请审核】."""
 

@@ -14,7 +14,9 @@ class OrderPlaceForm(SubmitOnceMixin, forms.Form):
 
     window = forms.ChoiceField(label=_("Window"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000, initial=1)
-    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    requirements = forms.CharField(
+        label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=2000
+    )
     attachments = MultipleDocumentField(label=_("Attachments"), required=False, max_files=MAX_FILES)
 
     def __init__(self, *args, windows=(), **kwargs):
@@ -27,7 +29,9 @@ class OrderUpdateForm(forms.Form):
     """【修改】 → 【保存】."""
 
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000)
-    requirements = forms.CharField(label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    requirements = forms.CharField(
+        label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=2000
+    )
     attachments = MultipleDocumentField(label=_("Add attachments"), required=False, max_files=MAX_FILES)
     remove_attachments = forms.MultipleChoiceField(
         label=_("Remove attachments"), widget=forms.CheckboxSelectMultiple, required=False

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from certification.models import ServiceDomain
+from smeportal.forms import limit_lengths
 from smeportal.uploads import MultipleImageField
 from windows.models import MembershipStatus, Window
 
@@ -92,6 +93,7 @@ def sub_category_field() -> GroupedCategoryField:
     return field
 
 
+@limit_lengths(content=5000, process=2000)
 class ServiceForm(forms.ModelForm):
     """发布服务 / 修改 a service."""
 

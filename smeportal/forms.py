@@ -5,6 +5,7 @@ of a required field, help text, errors next to the field) and their widgets get
 Bootstrap's classes, so no form needs per-field markup.
 """
 
+from django.core.validators import MaxLengthValidator
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 
@@ -47,3 +48,35 @@ def valid_filters(form) -> dict:
         return {}
     form.is_valid()
     return form.cleaned_data
+
+
+def limit_lengths(**limits):
+    """Class decorator: a max_length on form fields that come from model TextFields.
+
+    A model TextField has no length, so its form field takes any amount of
+    text. Setting the limit on the form (validator, ``maxlength`` on the
+    textarea, and the stated limit under it) needs no migration.
+    """
+
+    def limit(fields):
+        for name, limit in limits.items():
+            field = fields[name]
+            if field.max_length != limit:  # once, even when a subclass inherits the limits
+                field.max_length = limit
+                field.validators.append(MaxLengthValidator(limit))
+                field.widget.attrs["maxlength"] = str(limit)
+
+    def decorate(form_class):
+        limit(form_class.base_fields)
+        # A ModelForm subclass makes its model fields anew, without the limits:
+        # apply them to every instance as well.
+        original_init = form_class.__init__
+
+        def __init__(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)
+            limit(self.fields)
+
+        form_class.__init__ = __init__
+        return form_class
+
+    return decorate

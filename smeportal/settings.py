@@ -218,6 +218,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Sizes of what users send (smeportal.uploads, smeportal.tabular, smeportal.upload_limits).
+# Form fields without files: 2.5 MB is far above any text field's max_length.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_BYTES", 2_621_440)
+# The largest request the portal takes is a form with 5 attachments of 20 MB:
+# a larger Content-Length is refused (413) before a byte of the body is read.
+REQUEST_BODY_MAX_BYTES = env_int("DJANGO_REQUEST_BODY_MAX_MB", 104) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "smeportal.upload_limits.RequestBodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# ZIP-based attachments (.docx .xlsx .pptx .odt .zip...) and imported workbooks:
+# what they may unpack to, checked from their table of contents before storing.
+ARCHIVE_MAX_UNCOMPRESSED_BYTES = env_int("ARCHIVE_MAX_UNCOMPRESSED_MB", 100) * 1024 * 1024
+ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
+ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 10_000)
+# Imports (certification's institutions, supervision's historical reports).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 5) * 1024 * 1024
+
 # E-mail: the console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:

@@ -13,6 +13,7 @@ public URL; views check permissions and answer with ``serve_private_file``.
 """
 
 import os
+import re
 import struct
 import threading
 import unicodedata
@@ -352,6 +353,16 @@ _OPENDOCUMENT_TYPES = {
 }
 _OFFICE_OPEN_XML_FOLDERS = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
 
+# Archive entries up to this size are not held to the compression ratio.
+_RATIO_GRACE_BYTES = 1024 * 1024
+# HTML a browser would act on, looked for at the start of a PDF (browsers
+# sniff the first bytes of a response for markup).
+_HTML_MARKUP = re.compile(
+    rb"<\s*/?\s*(?:!doctype\s+html|html|head|body|script|iframe|frame|frameset|object|embed|svg|meta|form|img|style|link|base)\b",
+    re.IGNORECASE,
+)
+_POLYGLOT_SCAN_BYTES = 4096
+
 
 def clean_document_upload(uploaded_file: UploadedFile) -> ContentFile:
     """Validate an uploaded attachment and return it under a random name.
@@ -443,6 +454,10 @@ def _looks_like_image(data: bytes) -> bool:
 def _document_extension(data: bytes) -> str:
     """The extension for a document that is not an image, or a ValidationError."""
     if data.startswith(b"%PDF-"):
+        if _HTML_MARKUP.search(data, 0, _POLYGLOT_SCAN_BYTES):
+            # A PDF that is also a web page: a browser that ever sniffed it
+            # would run it. No real PDF has HTML markup in its first kilobytes.
+            raise _document_unsupported()
         return "pdf"
     if data.startswith(_OLE_MAGIC):
         extension = _ole_extension(data)
@@ -556,7 +571,10 @@ def _zip_extension(data: bytes) -> str:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             entries = archive.infolist()
+            check_archive_entries(entries)
             opendocument = _opendocument_extension(archive, entries)
+    except ValidationError:
+        raise
     except Exception as exc:  # noqa: BLE001 - zipfile raises many types on hostile input; all mean "damaged"
         raise _document_invalid() from exc
     if opendocument:
@@ -567,6 +585,43 @@ def _zip_extension(data: bytes) -> str:
             if any(name.startswith(folder) for name in names):
                 return extension
     return "zip"
+
+
+def check_archive_entries(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse a ZIP (Office files are ZIPs) that would unpack to too much: a zip bomb.
+
+    Only the table of contents is read. The sizes it declares are safe to
+    trust: Python's zipfile never inflates an entry past its declared size
+    (and fails on the checksum if the entry holds more), so whoever opens
+    the archive later gets at most what was checked here.
+    """
+    if len(entries) > settings.ARCHIVE_MAX_ENTRIES:
+        raise ValidationError(
+            _("The archive has too many files: at most %(count)d are allowed."),
+            code="archive_too_many_entries",
+            params={"count": settings.ARCHIVE_MAX_ENTRIES},
+        )
+    total = sum(entry.file_size for entry in entries)
+    if total > settings.ARCHIVE_MAX_UNCOMPRESSED_BYTES:
+        raise _archive_too_large()
+    for entry in entries:
+        # Small entries of repetitive XML compress very well and are harmless;
+        # the ratio only matters where the unpacked size does.
+        if entry.file_size > _RATIO_GRACE_BYTES and entry.file_size > settings.ARCHIVE_MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise _archive_too_large()
+
+
+def _archive_too_large() -> ValidationError:
+    return ValidationError(
+        _("The archive unpacks to too much data (at most %(max_mb)s MB, compressed at most %(ratio)s times)."),
+        code="archive_too_large",
+        params={
+            "max_mb": settings.ARCHIVE_MAX_UNCOMPRESSED_BYTES // (1024 * 1024),
+            "ratio": settings.ARCHIVE_MAX_RATIO,
+        },
+    )
 
 
 def _opendocument_extension(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> str | None:

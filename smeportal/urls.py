@@ -13,6 +13,9 @@ admin.site.index_title = _("Administration")
 # The admin logs in through the site's login: the same captcha and throttling.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# A body above REQUEST_BODY_MAX_BYTES is refused with a 413 page (smeportal.upload_limits).
+handler400 = "smeportal.upload_limits.bad_request"
+
 urlpatterns = [
     path("", window_views.home, name="home"),
     path("terms/", account_views.terms, name="terms"),

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin import site as admin_site
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -325,12 +325,16 @@ def import_reports(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = run_import(form.cleaned_data["file"], actor=request.user)
-        if result.errors:
-            messages.error(request, _("Nothing was imported: fix the rows below and upload the file again."))
+        try:
+            result = run_import(form.cleaned_data["file"], actor=request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
         else:
-            messages.success(request, _("%(count)d reports imported.") % {"count": len(result.created)})
-            return redirect("admin:supervision_monthlyreport_changelist")
+            if result.errors:
+                messages.error(request, _("Nothing was imported: fix the rows below and upload the file again."))
+            else:
+                messages.success(request, _("%(count)d reports imported.") % {"count": len(result.created)})
+                return redirect("admin:supervision_monthlyreport_changelist")
     context = {**admin_site.each_context(request), "title": _("Import monthly reports"), "form": form, "result": result}
     return render(request, "supervision/import.html", context)
 

@@ -3,9 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from certification.choices import Industry
+from smeportal.tabular import XLSX, ImportFileField
 from windows.models import Window
 
 from .choices import Difficulty, Level, WarningStatus
+from .imports import MAX_ROWS
 from .models import MonthlyReport
 from .reporting import impossible_values, parse_period, period_label
 
@@ -66,19 +68,8 @@ class ReportForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("Upload an .xlsx file made from the template."))
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(_("This is not an Excel (.xlsx) file."))
-        return upload
+    # Type and size are checked here; the content when the import reads it.
+    file = ImportFileField(label=_("Excel file (.xlsx)"), max_rows=MAX_ROWS, formats=(XLSX,))
 
 
 class DashboardFilterForm(forms.Form):

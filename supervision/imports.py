@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from certification.choices import ApplicationStatus
 from certification.models import CertificationApplication
+from smeportal.tabular import XLSX, read_table
 
 from .choices import Difficulty, Funding, Labour, OrdersTrend
 from .models import MonthlyReport, ReportingPeriod
@@ -61,32 +62,16 @@ def _choice(value: str, choices) -> str | None:
     return None
 
 
-def _read(upload) -> list[list]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(upload, read_only=True, data_only=True)
-    return [list(row) for row in workbook.active.iter_rows(values_only=True)]
-
-
 def import_reports(upload, *, actor) -> ImportResult:
+    """Import every row or none. A file that cannot be read raises ValidationError (smeportal.tabular)."""
     result = ImportResult()
-    try:
-        values = _read(upload)
-    except Exception:  # noqa: BLE001  (any unreadable file is the same refusal)
-        result.errors.append((0, _("The file cannot be read as an Excel workbook.")))
-        return result
-    if not values:
-        result.errors.append((0, _("The file is empty.")))
-        return result
+    values = read_table(upload, max_rows=MAX_ROWS, formats=(XLSX,))
     header = [str(c).strip() if c is not None else "" for c in values[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         result.errors.append((1, _("Missing columns: %(columns)s") % {"columns": "、".join(missing)}))
         return result
     body = values[1:]
-    if len(body) > MAX_ROWS:
-        result.errors.append((0, _("At most %(max)d rows per file.") % {"max": MAX_ROWS}))
-        return result
     col = {name: header.index(name) for name in TEMPLATE_HEADERS if name in header}
 
     def cell(row, name):

@@ -176,7 +176,8 @@ def test_care_mode_is_remembered_across_pages(live_server, browser, javascript, 
     assert large >= 1.25 * normal
     page.get_by_role("link", name="登录", exact=True).first.click()
     page.screenshot(path=tmp_path / "login-care-mode.png", full_page=True)
-    assert severe_violations(page) == []  # its own colours meet AA too
+    if javascript:  # axe is a script: it needs JavaScript in the page
+        assert severe_violations(page) == []  # 关怀模式's own colours meet AA too
     image = page.locator("img.captcha-image").bounding_box()
     assert image["width"] >= 240 and image["height"] >= 88
     expect(page.get_by_role("button", name="大字版/关怀模式")).to_have_attribute("aria-pressed", "true")

@@ -15,7 +15,7 @@ from accounts.models import User
 from orders.models import Order
 from tests.factories import PASSWORD, approved_application
 
-from .a11y import log_in_browser
+from .a11y import log_in_browser, severe_violations
 from .test_order_journey import setting  # noqa: F401  (the listed 企业常年法律顾问 service)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,6 +176,8 @@ def test_care_mode_is_remembered_across_pages(live_server, browser, javascript, 
     assert large >= 1.25 * normal
     page.get_by_role("link", name="登录", exact=True).first.click()
     page.screenshot(path=tmp_path / "login-care-mode.png", full_page=True)
+    if javascript:  # axe is a script: it needs JavaScript in the page
+        assert severe_violations(page) == []  # 关怀模式's own colours meet AA too
     image = page.locator("img.captcha-image").bounding_box()
     assert image["width"] >= 240 and image["height"] >= 88
     expect(page.get_by_role("button", name="大字版/关怀模式")).to_have_attribute("aria-pressed", "true")

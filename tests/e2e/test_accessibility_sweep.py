@@ -16,9 +16,10 @@ from complaints.models import Complaint
 from demands.models import Demand
 from notifications.models import Notification
 from orders.models import Order
+from portal.models import HelpTopic
 from reviews.models import Review
 from services.models import Service
-from windows.models import Window
+from windows.models import Announcement, Window
 
 from .a11y import log_in_browser, report, sweep
 
@@ -63,6 +64,11 @@ def public_paths():
         *_first(Demand.objects.filter(status="bidding").order_by("pk"), 2),
         *_first(Window.objects.filter(is_active=True).order_by("pk"), 4),
         reverse("terms"),
+        reverse("portal:help"),
+        *_first(HelpTopic.objects.published().order_by("sort_order", "pk"), 1),
+        reverse("portal:search") + "?q=法律",
+        reverse("windows:notices"),
+        *_first(Announcement.objects.order_by("pk"), 1),
     ]
 
 

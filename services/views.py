@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused
+from smeportal.pagecache import cached_for_anonymous
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_file
 
@@ -43,6 +44,7 @@ def _query_without_page(request) -> str:
     return urlencode(params)
 
 
+@cached_for_anonymous("services")
 def service_list(request):
     """【服务需求】 → 【找服务】: public, filterable, bookmarkable."""
     form = ServiceSearchForm(request.GET or None)
@@ -87,6 +89,7 @@ def service_image(request, pk):
     return serve_private_file(get_image_for_user(request.user, pk).file)
 
 
+@cached_for_anonymous("institutions")
 def institution_list(request):
     """【服务需求】 → 【找机构】."""
     form = InstitutionSearchForm(request.GET or None)

@@ -1,9 +1,12 @@
 from django.shortcuts import get_object_or_404, render
 
+from smeportal.pagecache import cached_for_anonymous
+
 from .models import Window, WindowKind
 from .sections import render_sections
 
 
+@cached_for_anonymous("home")
 def home(request):
     """The site home page: the hub's, with the windows that make up the platform."""
     windows = list(Window.objects.active().order_by("sort_order", "pk"))

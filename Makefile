@@ -51,15 +51,16 @@ test: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	$(PY) scripts/i18n.py update
 
-# Benchmarks on PostgreSQL (see bench/run.py): a fresh database with 100,000 services,
-# then the pages against the bare /healthz view under gunicorn.
+# Benchmarks on PostgreSQL (see bench/run.py and README.md): a fresh database at full
+# size, then the pages against the bare /healthz view under gunicorn. Scale down with
+# BENCH_SERVICES, BENCH_INSTITUTIONS, BENCH_ORDERS, BENCH_DEMANDS, BENCH_REPORTS.
+# Never run by CI. Use a database of your own: BENCH_DB=postgres://.../smeportal_bench_me
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/smeportal_bench
-BENCH_SERVICES ?= 100000
 bench: $(VENV)/.installed-dev
 	psql "$(dir $(BENCH_DB))postgres" -q -c "DROP DATABASE IF EXISTS $(notdir $(BENCH_DB))" -c "CREATE DATABASE $(notdir $(BENCH_DB))"
 	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py migrate -v0
 	DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=1 $(PY) manage.py createcachetable
-	DATABASE_URL=$(BENCH_DB) $(PY) bench/generate.py --services $(BENCH_SERVICES)
+	DATABASE_URL=$(BENCH_DB) $(PY) bench/generate.py
 	DATABASE_URL=$(BENCH_DB) $(PY) bench/run.py
 
 clean:

@@ -7,6 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from smeportal.pagecache import invalidate_on
+
+        from .models import Organisation
+
+        # Cards show an institution's name, district and rating figures.
+        invalidate_on(Organisation)
         from . import checks  # noqa: F401  (registers the deploy checks)
         from .menu import register
         from .models import Role

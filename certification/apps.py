@@ -7,6 +7,12 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification centre")
 
     def ready(self):
+        from smeportal.pagecache import invalidate_on
+
+        from .models import CertificationApplication, ServiceDomain
+
+        # 找机构 shows the approved profile and filters by domain.
+        invalidate_on(CertificationApplication, ServiceDomain)
         from accounts.menu import register
 
         register(

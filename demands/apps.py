@@ -7,6 +7,12 @@ class DemandsConfig(AppConfig):
     verbose_name = _("Service demands")
 
     def ready(self):
+        from smeportal.pagecache import invalidate_on
+
+        from .models import Bid, Demand
+
+        # 需求大厅 shows open demands and their bid counts.
+        invalidate_on(Demand, Bid)
         from accounts.menu import register
         from accounts.models import Role
         from windows.sections import register_section

@@ -11,6 +11,7 @@ from certification.permissions import certification_required
 from smeportal import idempotency
 from smeportal.errors import ActionRefused, show_refusal
 from smeportal.forms import valid_filters
+from smeportal.pagecache import cached_for_anonymous
 from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_document
 
@@ -56,6 +57,8 @@ def _institution_only(request):
 # Public: 需求大厅 and a demand's page ------------------------------------------------
 
 
+# A demand leaves the hall when its deadline passes, with no write: keep copies short.
+@cached_for_anonymous("hall", seconds=60)
 def hall(request):
     """需求大厅: demands open for bids, filterable, bookmarkable."""
     form = HallSearchForm(request.GET or None)

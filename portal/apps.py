@@ -12,3 +12,11 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Help centre and site information")
+
+    def ready(self):
+        from smeportal.pagecache import invalidate_on
+
+        from .models import SiteSettings
+
+        # Every cached public page (smeportal.pagecache) shows the footer's site information.
+        invalidate_on(SiteSettings)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from notifications.actions import notify
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
+from smeportal.pagecache import invalidate as invalidate_pages
 from smeportal.search import tsvector_value
 from windows.selectors import active_window_ids, reviewers_for_windows
 
@@ -244,3 +245,4 @@ def service_delist(*, service: Service, actor, reason: str = "") -> Service:
 def service_count_order(*, service: Service) -> None:
     """One more order accepted as done (成交量); called by the orders app's actions."""
     Service.objects.filter(pk=service.pk).update(order_count=F("order_count") + 1)
+    invalidate_pages()  # an update() sends no signal; 找服务 sorts by this figure

@@ -7,6 +7,11 @@ class ServicesConfig(AppConfig):
     verbose_name = _("Service catalogue")
 
     def ready(self):
+        from smeportal.pagecache import invalidate_on
+
+        from .models import Service, ServiceCategory
+
+        invalidate_on(Service, Service.windows.through, ServiceCategory)
         from accounts.menu import register
         from accounts.models import Role
         from windows.sections import register_section

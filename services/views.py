@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from certification.permissions import certification_required
 from smeportal.errors import ActionRefused
 from smeportal.forms import valid_filters
+from smeportal.pagecache import cached_for_anonymous
 from smeportal.pagination import CappedPaginator, query_without_page
 from smeportal.uploads import serve_private_file
 
@@ -37,6 +38,7 @@ from .selectors import (
 PAGE_SIZE = 20
 
 
+@cached_for_anonymous("services")
 def service_list(request):
     """【服务需求】 → 【找服务】: public, filterable, bookmarkable."""
     form = ServiceSearchForm(request.GET or None)
@@ -81,6 +83,7 @@ def service_image(request, pk):
     return serve_private_file(get_image_for_user(request.user, pk).file)
 
 
+@cached_for_anonymous("institutions")
 def institution_list(request):
     """【服务需求】 → 【找机构】."""
     form = InstitutionSearchForm(request.GET or None)

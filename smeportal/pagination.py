@@ -18,8 +18,13 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT over a LIMITed subquery: the database stops at cap + 1 rows.
-        return min(self.object_list[: self.cap + 1].count(), self.cap + 1)
+        # COUNT over a LIMITed subquery: the database stops at cap + 1 rows. Only the
+        # ids, in no order: the rows' annotations (review state, ...), joins and sort
+        # do not change how many there are, and any cap + 1 rows will do.
+        rows = self.object_list
+        if hasattr(rows, "values"):
+            rows = rows.order_by().values("pk")
+        return min(rows[: self.cap + 1].count(), self.cap + 1)
 
     @property
     def is_capped(self) -> bool:

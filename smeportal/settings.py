@@ -142,6 +142,11 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Anonymous visitors of 找服务, 找机构, 需求大厅 and the home page get a stored copy
+# for at most this many seconds; writes invalidate it at once (smeportal/pagecache.py).
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

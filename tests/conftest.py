@@ -37,7 +37,10 @@ def race_db(transactional_db, settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Login throttling counts in the cache; every test starts with none.
+    from smeportal.pagecache import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
 

@@ -17,6 +17,9 @@ from smeportal.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Per-process memory cache: fast, and cleared between tests by a fixture.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Views under test are rendered every time (tests read response.context); the page
+# cache's own tests turn it on (tests/smeportal/test_pagecache.py).
+PAGE_CACHE_SECONDS = 0
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

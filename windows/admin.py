@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
+from smeportal.pagecache import invalidate as invalidate_pages
 
 from .actions import (
     announcement_reindex,
@@ -71,10 +72,12 @@ class AnnouncementAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Publish the selected announcements"), permissions=["change"])
     def publish(self, request, queryset):
         queryset.update(is_published=True)
+        invalidate_pages()  # update() sends no signal
 
     @admin.action(description=_("Withdraw the selected announcements"), permissions=["change"])
     def unpublish(self, request, queryset):
         queryset.update(is_published=False)
+        invalidate_pages()
 
 
 class WindowMembershipLogInline(LogInline):

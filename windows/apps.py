@@ -7,6 +7,12 @@ class WindowsConfig(AppConfig):
     verbose_name = _("Window platforms")
 
     def ready(self):
+        from smeportal.pagecache import invalidate_on
+
+        from .models import Announcement, Window, WindowMembership
+
+        # The public pages (smeportal.pagecache) show windows, memberships and announcements.
+        invalidate_on(Window, WindowMembership, Announcement)
         from accounts.menu import register
         from accounts.models import Role
 

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from smeportal.forms import valid_filters
+from smeportal.pagecache import cached_for_anonymous
 from smeportal.pagination import CappedPaginator, query_without_page
 
 from .forms import NoticeSearchForm
@@ -11,6 +12,7 @@ from .selectors import search_notices
 NOTICES_PER_PAGE = 20
 
 
+@cached_for_anonymous("home")
 def home(request):
     """The site home page: the hub's, with the windows that make up the platform."""
     windows = list(Window.objects.active().order_by("sort_order", "pk"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from smeportal.admin_lists import LabelledListEditableMixin
 from windows.permissions import is_hub_admin
 
 from .actions import site_settings_save
@@ -47,7 +48,7 @@ class SiteSettingsAdmin(HubOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HelpTopic)
-class HelpTopicAdmin(HubOnlyAdminMixin, admin.ModelAdmin):
+class HelpTopicAdmin(LabelledListEditableMixin, HubOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "sort_order", "is_published", "updated_at"]
     list_editable = ["sort_order", "is_published"]
     list_filter = ["is_published"]
@@ -56,7 +57,7 @@ class HelpTopicAdmin(HubOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Faq)
-class FaqAdmin(HubOnlyAdminMixin, admin.ModelAdmin):
+class FaqAdmin(LabelledListEditableMixin, HubOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["question", "sort_order", "is_published"]
     list_editable = ["sort_order", "is_published"]
     list_filter = ["is_published"]

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SmeportalConfig(AppConfig):
+    name = "smeportal"
+
+    def ready(self):
+        # Counting is not business logic: every FSM transition of every app is counted
+        # for Prometheus, whichever action made it.
+        from django_fsm.signals import post_transition
+
+        from smeportal.metrics import count_transition
+
+        post_transition.connect(count_transition, dispatch_uid="smeportal.metrics.count_transition")

@@ -30,7 +30,7 @@ def _cache() -> bool:
 
 
 def _broker() -> bool:
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return True  # tasks run in the process: nothing to reach
     from smeportal.celery import app
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import District
 from certification.choices import Industry
+from smeportal.db_router import replica_reads
 from smeportal.excel import xlsx_response
 from smeportal.pagination import CappedPaginator
 from windows.models import Window
@@ -117,6 +118,7 @@ def _page(request, template, title, form, tables, **extra):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def overview(request):
     form, filters, coverage, _data = _filters(request)
     tables = [
@@ -129,6 +131,7 @@ def overview(request):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def economy(request):
     form, filters, coverage, _data = _filters(request)
     tables = [dashboard.economy_by(coverage, filters, "district"), dashboard.economy_by(coverage, filters, "industry")]
@@ -136,6 +139,7 @@ def economy(request):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def survey(request):
     form, filters, coverage, _data = _filters(request)
     return _page(
@@ -148,6 +152,7 @@ def survey(request):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def activity(request):
     form, filters, coverage, _data = _filters(request, include_current=True)
     return _page(

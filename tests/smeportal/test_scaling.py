@@ -205,3 +205,20 @@ def test_eager_mode_needs_no_broker(settings):
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
     _notification()
     assert len(mail.outbox) == 0  # still inside the test's transaction: nothing before the commit
+
+
+def test_the_replica_router_is_off_by_default_and_never_reads_inside_a_transaction(settings):
+    from django.db import transaction
+
+    from accounts.models import User
+    from smeportal.db_router import ReplicaRouter, replica_reads_block
+
+    router = ReplicaRouter()
+    with replica_reads_block():
+        assert router.db_for_read(User) is None  # no DATABASE_REPLICA_URL: default
+        settings.DATABASE_REPLICA_ENABLED = True
+        with transaction.atomic():
+            assert router.db_for_read(User) is None  # the test runs in a transaction
+    assert router.db_for_read(User) is None  # outside @replica_reads
+    assert router.db_for_write(User) == "default"
+    assert router.allow_migrate("replica", "accounts") is False

@@ -30,7 +30,7 @@ def send_notification_email(self, notification_id: int) -> bool:
         countdown = get_exponential_backoff_interval(
             factor=settings.NOTIFICATION_EMAIL_RETRY_BACKOFF,
             retries=self.request.retries,
-            maximum=3600,
+            maximum=1800,  # well under the broker's visibility timeout (CELERY_VISIBILITY_TIMEOUT)
             full_jitter=True,
         )
         logger.warning(

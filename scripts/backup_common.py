@@ -40,16 +40,18 @@ def _settings(env) -> dict:
 
 
 def _row_counts(cursor) -> dict[str, int]:
+    from psycopg import sql
+
     cursor.execute(
-        "SELECT quote_ident(table_name) FROM information_schema.tables "
+        "SELECT table_name FROM information_schema.tables "
         "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
     )
-    tables = [row[0] for row in cursor.fetchall()]
     counts = {}
-    for table in tables:
-        # The names come from the catalogue, quoted by quote_ident.
-        cursor.execute(f"SELECT count(*) FROM public.{table}")  # noqa: S608  # nosec B608 - catalogue names, quoted
-        counts[table.strip('"')] = cursor.fetchone()[0]
+    for (table,) in cursor.fetchall():
+        # psycopg's sql composition quotes the name as an identifier (not str.format).
+        count_query = sql.SQL("SELECT count(*) FROM public.{}").format(sql.Identifier(table))
+        cursor.execute(count_query)
+        counts[table] = cursor.fetchone()[0]
     return counts
 
 

@@ -10,7 +10,7 @@ PIP := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_BUILD_CONSTRAINT=$(CUR
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint messages migrations setup clean bench
+.PHONY: run test lint messages migrations setup clean bench worker
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -31,6 +31,14 @@ setup: $(VENV)/.installed
 run: setup
 	@echo "Starting the portal at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# A Celery worker with beat (the timers) against CELERY_BROKER_URL, e.g.
+#   CELERY_BROKER_URL=redis://127.0.0.1:6379/1 make worker
+# In production run worker and beat as the separate units in deploy/systemd/.
+worker: $(VENV)/.installed
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1); without it tasks run inside the web process." >&2; exit 1; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(VENV)/bin/celery -A smeportal worker --beat --loglevel INFO \
+		--schedule $(CURDIR)/.celerybeat-schedule
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from notifications.actions import notify
 from services.models import PriceMode
+from smeportal import metrics
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
 
@@ -135,6 +136,7 @@ def order_place(*, service, actor, window, quantity: int, requirements: str = ""
         _("%(enterprise)s applied for %(quantity)s of your service.")
         % {"enterprise": organisation.name, "quantity": quantity},
     )
+    transaction.on_commit(metrics.ORDERS_PLACED.inc)
     return order
 
 

@@ -71,10 +71,15 @@ INSTALLED_APPS = [
     "captcha",
     "csp",
     "django.forms",
+    "django_prometheus",  # issue 15: /metrics
 ]
 
 MIDDLEWARE = [
-    # First, so /healthz answers without sessions, database or anything else.
+    # Issue 15: the request id (from nginx's X-Request-ID) is known to every log line,
+    # and Prometheus counts every request, health checks included.
+    "smeportal.observability.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # First after those, so /healthz answers without sessions, database or anything else.
     "smeportal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -88,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "smeportal.urls"
@@ -208,7 +214,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
@@ -315,10 +321,28 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+# Logging: one JSON object a line (python-json-logger) unless DJANGO_LOG_FORMAT=text
+# (the default with debug on); every line carries the request id, in Celery tasks too.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "smeportal.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
@@ -333,3 +357,92 @@ COMPLAINT_REPLY_DAYS = env_int("COMPLAINT_REPLY_DAYS", 3)  # no reply from the i
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+
+# --- Several machines (issue 15): Celery, private files, storage, metrics ----------
+# Kept in one block so that it merges cleanly; README "Several machines" and
+# docs/deployment.md say how the pieces fit.
+
+# Celery with Redis as broker. Without CELERY_BROKER_URL (make run, the tests) tasks
+# run eagerly, in the process, after the commit that queued them.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_ACKS_LATE = True  # a task is acknowledged when done, not when taken
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # a killed worker's task goes back to the queue
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the LOGGING above, JSON lines with the request id
+CELERY_TIMEZONE = TIME_ZONE
+# A task taken by a worker that died (power, kill -9) is given to another worker after
+# this many seconds; longer than any task runs.
+# Workers look for such tasks at start and every CELERY_UNACKED_RESTORE_INTERVAL seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 60),
+    "unacked_restore_throttle": 1,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Timers: a static schedule (no django-celery-beat tables); `manage.py run_timers` does
+# the same from cron.
+CELERY_BEAT_SCHEDULE = {
+    "run-timers": {
+        "task": "smeportal.tasks.run_timers",
+        "schedule": env_int("TIMERS_EVERY_SECONDS", 300),
+        "options": {"expires": env_int("TIMERS_EVERY_SECONDS", 300)},
+    },
+}
+# Notification e-mail: retried on SMTP failures, waiting this many seconds, doubling
+# (with jitter), at most an hour between tries, for this many tries.
+NOTIFICATION_EMAIL_RETRY_BACKOFF = env_int("NOTIFICATION_EMAIL_RETRY_BACKOFF", 60)
+NOTIFICATION_EMAIL_MAX_RETRIES = env_int("NOTIFICATION_EMAIL_MAX_RETRIES", 12)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Private files: behind nginx (DJANGO_SENDFILE=nginx) Django checks permissions and
+# answers with X-Accel-Redirect to the internal location /_private/; nginx sends the
+# file. Otherwise Django streams it (make run, the tests).
+SENDFILE_ROOT = str(PRIVATE_MEDIA_ROOT)
+SENDFILE_URL = "/_private"
+SENDFILE_BACKEND = "django_sendfile.backends.nginx" if os.environ.get("DJANGO_SENDFILE") == "nginx" else ""
+
+# Public media on S3-compatible storage (django-storages) when a bucket is named;
+# otherwise MEDIA_ROOT, which several app servers share over NFS.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "querystring_auth": False,
+        },
+    }
+
+# Prometheus (django-prometheus): database and cache calls counted through its wrappers.
+# /metrics answers only addresses in METRICS_ALLOWED_NETWORKS (the real client address,
+# after DJANGO_TRUSTED_PROXY_COUNT proxies); nginx refuses it from outside as well.
+_PROMETHEUS_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+DATABASES["default"]["ENGINE"] = _PROMETHEUS_ENGINES.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "smeportal.metrics.CountingRedisCache"
+SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]  # scraped over the internal network
+METRICS_ALLOWED_NETWORKS = env_list(
+    "METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16"
+)
+
+# A PostgreSQL read replica (docs/deployment.md, step 3), off by default: pages marked
+# @replica_reads (smeportal/db_router.py) read from it, everything else from default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_ENABLED = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_ENABLED:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["smeportal.db_router.ReplicaRouter"]

@@ -31,6 +31,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils.functional import lazy
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -257,15 +258,38 @@ def serve_private_file(field_file, *, download_name: str | None = None, as_attac
         content_type = "application/octet-stream"
         as_attachment = True
     filename = _safe_download_name(download_name) or PurePosixPath(field_file.name).name
-    # A fresh handle from the storage, so the model instance's FieldFile is
-    # left alone; FileResponse closes it when the response is finished.
-    response = FileResponse(
-        field_file.storage.open(field_file.name, "rb"),
-        as_attachment=as_attachment,
-        filename=filename,
-        content_type=content_type,
-    )
-    # Never let a browser guess another type, run scripts, or keep a copy.
+    return _private_response(field_file, as_attachment=as_attachment, filename=filename, content_type=content_type)
+
+
+def _private_response(field_file, *, as_attachment: bool, filename: str, content_type: str):
+    """The file's response with the safe headers: sent by nginx when it is in front
+    (settings.SENDFILE_BACKEND, X-Accel-Redirect: Django sends no body), else streamed."""
+    if getattr(settings, "SENDFILE_BACKEND", "") and isinstance(field_file.storage, FileSystemStorage):
+        from django_sendfile import sendfile
+
+        # Content-Length 0: this reply has no body; nginx sends the file with its own.
+        response = sendfile(
+            None,
+            field_file.storage.path(field_file.name),
+            attachment=as_attachment,
+            attachment_filename=filename,
+            mimetype=content_type,
+            content_length=0,
+        )
+        # The same header as FileResponse writes, so both ways answer alike.
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    else:
+        # A fresh handle from the storage, so the model instance's FieldFile is
+        # left alone; FileResponse closes it when the response is finished.
+        response = FileResponse(
+            field_file.storage.open(field_file.name, "rb"),
+            as_attachment=as_attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    # Never let a browser guess another type, run scripts, or keep a copy. (nginx
+    # drops all but a few headers on X-Accel-Redirect: deploy/nginx/smeportal.conf
+    # adds the first two again in its /_private/ location.)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, max-age=0, no-store"
@@ -421,18 +445,9 @@ def serve_private_document(field_file, *, download_name: str | None) -> FileResp
     """
     stored = PurePosixPath(field_file.name)
     filename = _with_extension(_safe_download_name(download_name) or stored.name, stored.suffix.lower())
-    # A fresh handle from the storage; FileResponse closes it when finished.
-    response = FileResponse(
-        field_file.storage.open(field_file.name, "rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type=content_type_for(field_file.name),
+    return _private_response(
+        field_file, as_attachment=True, filename=filename, content_type=content_type_for(field_file.name)
     )
-    # Never let a browser guess another type, run scripts, or keep a copy.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=0, no-store"
-    return response
 
 
 def _with_extension(filename: str, extension: str) -> str:

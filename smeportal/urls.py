@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
 from smeportal.accessibility import care_mode_toggle
+from smeportal.metrics import metrics_view
 from windows import views as window_views
 
 admin.site.site_header = _("Yinchuan SME Public Service Window Platform admin")
@@ -37,3 +38,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Issue 15: Prometheus' scrape endpoint (internal networks only), and a database
+# that does not answer shown as a clean 503 page.
+urlpatterns.append(path("metrics", metrics_view, name="metrics"))
+handler500 = "smeportal.unavailable.handler500"

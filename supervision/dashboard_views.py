@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import District
 from certification.choices import Industry
+from smeportal.db_router import replica_reads
 from smeportal.excel import xlsx_response
 from smeportal.forms import valid_filters
 from smeportal.pagination import CappedPaginator
@@ -127,6 +128,7 @@ def _page(request, template, title, form, tables, **extra):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def overview(request):
     form, filters, coverage, _data = _filters(request)
     tables = [
@@ -139,6 +141,7 @@ def overview(request):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def economy(request):
     form, filters, coverage, _data = _filters(request)
     tables = [dashboard.economy_by(coverage, filters, "district"), dashboard.economy_by(coverage, filters, "industry")]
@@ -146,6 +149,7 @@ def economy(request):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def survey(request):
     form, filters, coverage, _data = _filters(request)
     return _page(
@@ -158,6 +162,7 @@ def survey(request):
 
 
 @supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
 def activity(request):
     form, filters, coverage, _data = _filters(request, include_current=True)
     return _page(

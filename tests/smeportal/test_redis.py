@@ -14,7 +14,8 @@ from django.test import Client
 assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache", settings.SESSION_ENGINE
 cache.set("redis-check", "ok", 5)
 assert cache.get("redis-check") == "ok"
-assert type(caches["default"]).__name__ == "RedisCache", type(caches["default"])
+from django.core.cache.backends.redis import RedisCache
+assert isinstance(caches["default"], RedisCache), type(caches["default"])
 response = Client(HTTP_HOST="localhost").get("/readyz")
 print("readyz", response.status_code)
 """

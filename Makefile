@@ -9,6 +9,9 @@ PIP := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_BUILD_CONSTRAINT=$(CUR
 	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` (one per core); tests that share Redis and the
+# loopback servers carry xdist_group("loopback-services") and run on one worker.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint messages migrations setup clean bench worker
 
@@ -52,7 +55,7 @@ lint: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev
 	scripts/ensure-system-deps
 	$(MAKE) lint
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # After changing user-visible strings: update the catalogues, translate the
 # new zh_Hans entries in locale/zh_Hans/LC_MESSAGES/django.po, then run this again.

@@ -15,7 +15,7 @@ from tests.deploy.conftest import database_url
 from tests.deploy.stack import ROOT
 from tests.factories import order_document, order_in_state, png_bytes
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("loopback-services")]
 
 
 def counts_of(url: str) -> dict[str, int]:

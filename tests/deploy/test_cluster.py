@@ -26,7 +26,7 @@ from tests.factories import (
     window,
 )
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("loopback-services")]
 
 
 @pytest.fixture

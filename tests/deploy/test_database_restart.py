@@ -17,7 +17,7 @@ from tests.deploy import stack as st
 from tests.deploy.conftest import database_url, needs_postgres_nginx_redis
 
 # django_db: pytest-django sets up the test database (copied into the cluster) only for db tests.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.xdist_group("loopback-services")]
 
 PG_BIN = Path(shutil.which("initdb") or "/usr/lib/postgresql/15/bin/initdb").resolve().parent
 CACHE_DB = 11  # this module's own Redis database

@@ -20,6 +20,9 @@ response = Client(HTTP_HOST="localhost").get("/readyz")
 print("readyz", response.status_code)
 """
 
+# One xdist worker runs every test that uses the shared Redis and loopback servers.
+pytestmark = pytest.mark.xdist_group("loopback-services")
+
 
 def redis_up() -> bool:
     try:

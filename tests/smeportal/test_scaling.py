@@ -24,7 +24,7 @@ from smeportal.observability import RequestIdFilter, current_request_id
 from smeportal.uploads import private_storage, serve_private_document, serve_private_file
 from tests.factories import EnterpriseUserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("loopback-services")]
 
 
 def _notification(email="boss@example.com"):

@@ -50,11 +50,20 @@ def direct(request_id=None) -> dict:
 
 
 def place_order(browser, base_url, service, request_id=None):
+    # The 我要申请 form carries a one-time submission token (smeportal.idempotency).
+    form = browser.get(f"/orders/apply/{service.pk}/", base_url=base_url, headers=direct())
+    token = re.search(r'name="submission_token" value="([^"]+)"', form.text)
+    assert token, "no submission token on the 我要申请 form"
     return browser.post(
         f"/orders/apply/{service.pk}/",
         base_url=base_url,
         headers=direct(request_id),
-        data={"window": window("yinchuan").pk, "quantity": "1", "requirements": "需要上门服务。"},
+        data={
+            "window": window("yinchuan").pk,
+            "quantity": "1",
+            "requirements": "需要上门服务。",
+            "submission_token": token.group(1),
+        },
         files={"attachments": ("需求说明.pdf", PDF_BYTES, "application/pdf")},
     )
 

@@ -104,7 +104,9 @@ def test_postgres_restart_gives_clean_503_pages_then_recovers_without_restarting
                 if stop.is_set() or time.monotonic() > deadline:
                     return
                 try:
-                    response = requests.get(base + "/services/", timeout=10)
+                    # 通知公告 reads the database on every request (找服务 may be served
+                    # from the anonymous page cache, which needs no database).
+                    response = requests.get(base + "/windows/notices/", timeout=10)
                     statuses.append(response.status_code)
                     bodies.setdefault(response.status_code, response)
                 except requests.RequestException as exc:

@@ -32,3 +32,10 @@ SECURE_HSTS_SECONDS = 0
 # Uploads of the test run go to a throw-away folder, never into the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="smeportal-test-media-"))  # noqa: F405
 PRIVATE_MEDIA_ROOT = MEDIA_ROOT / "private"
+
+# The engine is django-prometheus's SQLite wrapper (settings: metrics), which pytest-django
+# does not recognise as SQLite: it would name each xdist worker's test database
+# "test_<path>_gw0", a path that cannot be opened. An in-memory database per worker, as
+# Django gives the plain SQLite engine.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = ":memory:"  # noqa: F405

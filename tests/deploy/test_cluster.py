@@ -118,7 +118,7 @@ def test_two_instances_share_sessions_files_and_the_worker_sends_the_mail(cluste
 
     # The institution's e-mail, sent by the worker, exactly once.
     address = world["institution"].email
-    st.wait_until(lambda: emails_to(cluster.smtp, address), timeout=30, what="the institution's e-mail")
+    st.wait_until(lambda: emails_to(cluster.smtp, address), timeout=120, what="the institution's e-mail")
     assert len(emails_to(cluster.smtp, address)) == 1
     assert Notification.objects.get(recipient=world["institution"], url=order.get_absolute_url()).emailed_at
     # The request id of the click is on the worker's JSON log lines of that task.
@@ -145,7 +145,7 @@ def test_a_worker_killed_while_sending_sends_the_mail_once_after_a_restart(clust
     cluster.smtp.release.clear()  # the mail server stops answering in the middle of the message
     try:
         assert place_order(browser, cluster.b, world["service"]).status_code == 302
-        st.wait_until(cluster.smtp.hold.is_set, timeout=30, what="the worker to start sending")
+        st.wait_until(cluster.smtp.hold.is_set, timeout=120, what="the worker to start sending")
         cluster.worker.kill()  # kill -9, worker and all: no warm shutdown, no ack
     finally:
         cluster.smtp.release.set()
@@ -178,7 +178,7 @@ def test_a_refusing_mail_server_leaves_the_order_placed_and_the_mail_is_retried(
         assert Order.objects.filter(service=world["service"]).count() == 1
         st.wait_until(
             lambda: len(re.findall(r"E-mail of notification \d+ failed", cluster.worker.log())) >= 2,
-            timeout=30,
+            timeout=120,
             what="two failed tries",
         )
         notification = Notification.objects.filter(recipient=world["institution"], url__startswith="/orders/").get()
@@ -186,7 +186,7 @@ def test_a_refusing_mail_server_leaves_the_order_placed_and_the_mail_is_retried(
     finally:
         cluster.smtp.start()
     address = world["institution"].email
-    st.wait_until(lambda: emails_to(cluster.smtp, address), timeout=40, what="the retried e-mail")
+    st.wait_until(lambda: emails_to(cluster.smtp, address), timeout=120, what="the retried e-mail")
     assert len(emails_to(cluster.smtp, address)) == 1
 
 

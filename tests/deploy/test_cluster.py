@@ -215,27 +215,40 @@ def test_a_gunicorn_worker_killed_mid_transition_leaves_the_order_unmoved(cluste
 
         thread = threading.Thread(target=accept)
         thread.start()
+        # pg_stat_activity spans the whole server, and the other test workers' databases
+        # have an orders_orderlog too: only this database's INSERT is the accept request.
         waiting_sql = (
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s AND pid <> %s"
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            " AND query ILIKE %s AND pid <> %s"
         )
-        with psycopg.connect(
+        waiting = (f'INSERT INTO "{OrderLog._meta.db_table}"%', blocker.info.backend_pid)
+        watcher = psycopg.connect(
             host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], autocommit=True
-        ) as watcher:
-            st.wait_until(
-                lambda: watcher.execute(
-                    waiting_sql, (f"%{OrderLog._meta.db_table}%", blocker.info.backend_pid)
-                ).fetchone()[0],
-                timeout=20,
-                what="the accept request to wait on the log table",
-            )
+        )
+        st.wait_until(
+            lambda: watcher.execute(waiting_sql, waiting).fetchone(),
+            timeout=20,
+            what="the accept request to wait on the log table",
+        )
+        (request_backend,) = watcher.execute(waiting_sql, waiting).fetchone()
         workers = st.child_pids(cluster.app_a.popen.pid)
         assert workers, "gunicorn has no worker"
         for pid in workers:
             os.kill(pid, signal.SIGKILL)
         thread.join(timeout=30)
+        assert not thread.is_alive(), "the accept request outlived its killed worker"
     finally:
         blocker.rollback()
         blocker.close()
+    # Its database session ends (rolling back) once PostgreSQL sees the closed socket.
+    try:
+        st.wait_until(
+            lambda: not watcher.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (request_backend,)).fetchone(),
+            timeout=30,
+            what="the killed request's database session to end",
+        )
+    finally:
+        watcher.close()
     assert "response" not in result or result["response"].status_code >= 500
     order.refresh_from_db()
     assert order.status == "submitted"
@@ -245,6 +258,7 @@ def test_a_gunicorn_worker_killed_mid_transition_leaves_the_order_unmoved(cluste
     st.wait_http(int(cluster.a.rsplit(":", 1)[1]), cluster.app_a)
     response = browser.post(f"/orders/{order.pk}/accept/", base_url=cluster.a, headers=direct())
     assert response.status_code == 302
+    assert response.headers["Location"] == order.get_absolute_url()
     order.refresh_from_db()
-    assert order.status == "in_service"
+    assert order.status == "in_service", browser.get(order.get_absolute_url(), base_url=cluster.a).text[-3000:]
     assert OrderLog.objects.filter(order=order).count() == logs_before + 1

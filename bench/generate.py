@@ -101,6 +101,7 @@ def generate_orders(count: int, enterprises: int, rng) -> None:
     ):
         user, _ = User.objects.get_or_create(username=username, defaults={"role": role})
         user.organisation_id = organisation_id
+        user.email = f"{username}@bench.invalid"  # so each measured transition queues its e-mail
         user.set_password("bench")
         user.save()
     now = timezone.now()
@@ -109,8 +110,10 @@ def generate_orders(count: int, enterprises: int, rng) -> None:
         rows = []
         for n in range(start, min(count, start + batch)):
             service_id, institution_id, title = rng.choice(services)
-            # One order in fifty belongs to the heavy enterprise, one in fifty to the heavy institution.
-            enterprise = heavy_enterprise if n % 50 == 0 else rng.choice(orgs)
+            # One order in fifty belongs to the heavy enterprise, one in fifty to the heavy
+            # institution; half of the latter are between the two, so that the transitions the
+            # bench measures notify a real user (the other enterprises have no users).
+            enterprise = heavy_enterprise if n % 50 == 0 or n % 100 == 1 else rng.choice(orgs)
             if n % 50 == 1:
                 service_id, institution_id, title = services[0]
             rows.append(

@@ -30,16 +30,22 @@ def real_password(user, password: str) -> None:
 def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
     """nginx in front of two gunicorn instances and a Celery worker, on the test database."""
     needs_postgres_nginx_redis()
+    st.require(os.path.exists(st.REDIS_SERVER), f"redis-server not found at {st.REDIS_SERVER}")
     tmp = tmp_path_factory.mktemp("cluster")
-    for db in (st.REDIS_CACHE_DB, st.REDIS_BROKER_DB):
-        st.flush_redis(db)
     smtp = st.FakeSMTP().start()
-    web_port, a_port, b_port = st.free_port(), st.free_port(), st.free_port()
-    env = st.app_env(database_url=database_url(), tmp=tmp, smtp_port=smtp.port, site_url=f"http://127.0.0.1:{web_port}")
+    web_port, a_port, b_port, redis_port = st.free_port(), st.free_port(), st.free_port(), st.free_port()
+    env = st.app_env(
+        database_url=database_url(),
+        tmp=tmp,
+        smtp_port=smtp.port,
+        site_url=f"http://127.0.0.1:{web_port}",
+        redis_port=redis_port,
+    )
     for folder in ("media", "private_media"):
         (tmp / folder).mkdir()
     procs = []
     try:
+        procs.append(st.private_redis(redis_port, tmp))
         st.collectstatic(env)
         app_a = st.gunicorn("app-a", a_port, env, tmp)
         app_b = st.gunicorn("app-b", b_port, env, tmp)
@@ -84,5 +90,3 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
         for proc in reversed(procs):
             proc.kill()
         smtp.stop()
-        for db in (st.REDIS_CACHE_DB, st.REDIS_BROKER_DB):
-            st.flush_redis(db)

@@ -25,8 +25,11 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
-# Redis databases of these tests only (flushed by them): sessions/cache and broker.
-REDIS_CACHE_DB, REDIS_BROKER_DB = 9, 10
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+# The cluster's Redis databases (sessions/cache and broker), on a private redis-server of
+# its own: two clusters on two xdist workers once shared the machine's Redis, and each
+# Celery worker took the other's tasks (for a notification its database did not have).
+REDIS_CACHE_DB, REDIS_BROKER_DB = 0, 1
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -71,6 +74,19 @@ def flush_redis(db: int) -> None:
     import redis
 
     redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=db).flushdb()
+
+
+def private_redis(port: int, tmp: Path) -> "Proc":
+    """A redis-server on `port` for one fixture only, nothing written to disk."""
+    proc = Proc(
+        "redis",
+        [REDIS_SERVER, "--port", str(port), "--bind", REDIS_HOST, "--save", "", "--appendonly", "no"],
+        env=dict(os.environ),
+        cwd=tmp,
+        log_dir=tmp,
+    ).start()
+    wait_until(lambda: port_open(port), timeout=30, what="the private redis-server")
+    return proc
 
 
 class Proc:
@@ -244,7 +260,9 @@ class Browser:
 # --- the app's environment and processes -------------------------------------------
 
 
-def app_env(*, database_url: str, tmp: Path, smtp_port: int, site_url: str, **extra) -> dict:
+def app_env(
+    *, database_url: str, tmp: Path, smtp_port: int, site_url: str, redis_port: int = REDIS_PORT, **extra
+) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "PYTEST", "REDIS_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="smeportal.settings",
@@ -253,8 +271,8 @@ def app_env(*, database_url: str, tmp: Path, smtp_port: int, site_url: str, **ex
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_HSTS_SECONDS="0",
         DATABASE_URL=database_url,
-        REDIS_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_CACHE_DB}",
-        CELERY_BROKER_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/{REDIS_BROKER_DB}",
+        REDIS_URL=f"redis://{REDIS_HOST}:{redis_port}/{REDIS_CACHE_DB}",
+        CELERY_BROKER_URL=f"redis://{REDIS_HOST}:{redis_port}/{REDIS_BROKER_DB}",
         CELERY_VISIBILITY_TIMEOUT="4",
         CELERY_UNACKED_RESTORE_INTERVAL="1",
         NOTIFICATION_EMAIL_RETRY_BACKOFF="1",

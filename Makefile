@@ -9,8 +9,10 @@ PIP := PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt PIP_BUILD_CONSTRAINT=$(CUR
 	PIP_DISABLE_PIP_VERSION_CHECK=1 $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# pytest-xdist workers for `make test` (one per core); tests that share Redis and the
-# loopback servers carry xdist_group("loopback-services") and run on one worker.
+# pytest-xdist workers for `make test` (one per core). Tests that use the loopback servers
+# carry xdist_group("loopback-services"), but under pytest 9.2 pytest-xdist 3.8's loadgroup
+# does not group them (it rewrites item._nodeid, which pytest 9.2 no longer reads), so each
+# such fixture keeps its own ports, databases and Redis rather than rely on running alone.
 TEST_WORKERS ?= auto
 
 .PHONY: run test lint messages migrations setup clean bench worker

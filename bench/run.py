@@ -240,6 +240,8 @@ def _accept_orders(ids: list[int], seconds: float, done) -> None:
 
 def bench_writes(*, private_redis: bool) -> bool:
     """受理 (order_accept) from 2 processes for WRITE_SECONDS: transitions per second."""
+    import redis
+
     from accounts.models import User
     from notifications.models import Notification
     from orders.models import Order
@@ -258,13 +260,13 @@ def bench_writes(*, private_redis: bool) -> bool:
         return False
     # The e-mails go onto a real queue (the bench's private Redis, no worker reading it), as
     # in production; without it they are sent eagerly through the console backend.
-    broker = _bench_broker() if private_redis else None
+    broker = _bench_broker_url() if private_redis else None
     notified_before = Notification.objects.filter(recipient=enterprise).count()
     context = multiprocessing.get_context("spawn")
     done = context.Queue()
     workers = [context.Process(target=_accept_orders, args=(ids[i::2], WRITE_SECONDS, done)) for i in range(2)]
     if broker:
-        os.environ["CELERY_BROKER_URL"] = broker.url
+        os.environ["CELERY_BROKER_URL"] = broker
     try:
         for worker in workers:
             worker.start()
@@ -276,7 +278,8 @@ def bench_writes(*, private_redis: bool) -> bool:
     total = sum(count for count, _elapsed in results)
     rate = sum(count / elapsed for count, elapsed in results if elapsed)
     notified = Notification.objects.filter(recipient=enterprise).count() - notified_before
-    queued = broker.queued() if broker else "sent eagerly"
+    # kombu's Redis transport keeps each queue as a list named after it.
+    queued = redis.Redis.from_url(broker).llen("celery") if broker else "sent eagerly"
     ok = rate >= WRITE_TARGET and notified == total
     print(
         f"{'order transitions (受理), 2 procs':<34} {rate:>7.1f}/s ({total} in {WRITE_SECONDS:.0f} s window; "
@@ -284,35 +287,17 @@ def bench_writes(*, private_redis: bool) -> bool:
         flush=True,
     )
     if broker:
-        broker.clear()
+        redis.Redis.from_url(broker).flushdb()
     return ok
 
 
-class _BenchBroker:
-    """Database 1 of the bench's private Redis as the Celery broker for the write row."""
+def _bench_broker_url() -> str:
+    """Database 1 of the bench's private Redis (its cache is database 0), emptied."""
+    import redis
 
-    def __init__(self, cache_url: str):
-        self.url = cache_url.rsplit("/", 1)[0] + "/1"
-
-    def _client(self):
-        import redis
-
-        return redis.Redis.from_url(self.url)
-
-    def queued(self) -> int:
-        return self._client().llen("celery")  # kombu's Redis transport: one list per queue
-
-    def clear(self) -> None:
-        self._client().flushdb()
-
-
-def _bench_broker():
-    cache_url = os.environ.get("REDIS_URL")
-    if not cache_url:
-        return None
-    broker = _BenchBroker(cache_url)
-    broker.clear()
-    return broker
+    url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/1"
+    redis.Redis.from_url(url).flushdb()
+    return url
 
 
 def worker_rss(server_pid: int) -> list[float]:

@@ -200,55 +200,57 @@ def test_a_gunicorn_worker_killed_mid_transition_leaves_the_order_unmoved(cluste
     logs_before = OrderLog.objects.filter(order=order).count()
 
     s = connection.settings_dict
-    blocker = psycopg.connect(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"])
+
+    def connect(**options):
+        return psycopg.connect(
+            host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], **options
+        )
+
+    # pg_stat_activity spans the whole server, and the other test workers' databases have
+    # an orders_orderlog too: only this database's INSERT is the accept request.
+    waiting_sql = (
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        " AND query ILIKE %s AND pid <> %s"
+    )
     result = {}
-    try:
-        # The accept action updates the order, then writes its log row: hold the log
-        # table so the request stops between the two, then kill its worker.
-        blocker.execute(f"LOCK TABLE {OrderLog._meta.db_table} IN EXCLUSIVE MODE")
+    with connect(autocommit=True) as watcher:
+        blocker = connect()
+        try:
+            # The accept action updates the order, then writes its log row: hold the log
+            # table so the request stops between the two, then kill its worker.
+            blocker.execute(f"LOCK TABLE {OrderLog._meta.db_table} IN EXCLUSIVE MODE")
 
-        def accept():
-            try:
-                result["response"] = browser.post(f"/orders/{order.pk}/accept/", base_url=cluster.a, headers=direct())
-            except Exception as exc:  # noqa: BLE001  the connection dies with the worker
-                result["error"] = exc
+            def accept():
+                try:
+                    result["response"] = browser.post(
+                        f"/orders/{order.pk}/accept/", base_url=cluster.a, headers=direct()
+                    )
+                except Exception as exc:  # noqa: BLE001  the connection dies with the worker
+                    result["error"] = exc
 
-        thread = threading.Thread(target=accept)
-        thread.start()
-        # pg_stat_activity spans the whole server, and the other test workers' databases
-        # have an orders_orderlog too: only this database's INSERT is the accept request.
-        waiting_sql = (
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-            " AND query ILIKE %s AND pid <> %s"
-        )
-        waiting = (f'INSERT INTO "{OrderLog._meta.db_table}"%', blocker.info.backend_pid)
-        watcher = psycopg.connect(
-            host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname=s["NAME"], autocommit=True
-        )
-        st.wait_until(
-            lambda: watcher.execute(waiting_sql, waiting).fetchone(),
-            timeout=20,
-            what="the accept request to wait on the log table",
-        )
-        (request_backend,) = watcher.execute(waiting_sql, waiting).fetchone()
-        workers = st.child_pids(cluster.app_a.popen.pid)
-        assert workers, "gunicorn has no worker"
-        for pid in workers:
-            os.kill(pid, signal.SIGKILL)
-        thread.join(timeout=30)
-        assert not thread.is_alive(), "the accept request outlived its killed worker"
-    finally:
-        blocker.rollback()
-        blocker.close()
-    # Its database session ends (rolling back) once PostgreSQL sees the closed socket.
-    try:
+            thread = threading.Thread(target=accept)
+            thread.start()
+            waiting = (f'INSERT INTO "{OrderLog._meta.db_table}"%', blocker.info.backend_pid)
+            (request_backend,) = st.wait_until(
+                lambda: watcher.execute(waiting_sql, waiting).fetchone(),
+                timeout=20,
+                what="the accept request to wait on the log table",
+            )
+            workers = st.child_pids(cluster.app_a.popen.pid)
+            assert workers, "gunicorn has no worker"
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+            thread.join(timeout=30)
+            assert not thread.is_alive(), "the accept request outlived its killed worker"
+        finally:
+            blocker.rollback()
+            blocker.close()
+        # Its database session ends (rolling back) once PostgreSQL sees the closed socket.
         st.wait_until(
             lambda: not watcher.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (request_backend,)).fetchone(),
             timeout=30,
             what="the killed request's database session to end",
         )
-    finally:
-        watcher.close()
     assert "response" not in result or result["response"].status_code >= 500
     order.refresh_from_db()
     assert order.status == "submitted"

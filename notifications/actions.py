@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from smeportal import metrics
+from smeportal.pagecache import invalidate_scopes, user_scope
 
 from .models import Notification
 
@@ -78,4 +79,6 @@ def notification_mark_read(*, notification: Notification) -> None:
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark every unread message of the user read; returns how many."""
-    return Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user).unread().update(read_at=timezone.now())
+    invalidate_scopes([user_scope(user.pk)])  # update() sends no signal; the header's count changed
+    return marked

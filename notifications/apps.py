@@ -9,6 +9,12 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from accounts.menu import register
         from accounts.models import Role
+        from smeportal.pagecache import invalidate_private_on, user_scope
+
+        from .models import Notification
+
+        # The header of every signed-in page shows the unread count.
+        invalidate_private_on(Notification, lambda notification: [user_scope(notification.recipient_id)])
 
         register(
             section="messages",

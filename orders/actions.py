@@ -19,6 +19,7 @@ from services.models import PriceMode
 from smeportal import metrics
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
+from smeportal.pagecache import invalidate_scopes, org_scope
 
 from .models import (
     Order,
@@ -457,6 +458,9 @@ def order_pause_timers(*, order_id: int, paused: bool) -> None:
     if not paused:
         changes["timers_resumed_at"] = timezone.now()
     Order.objects.filter(pk=order_id).update(**changes)
+    # update() sends no signal: renew both sides' cached order pages ("complaint open").
+    sides = Order.objects.filter(pk=order_id).values_list("enterprise_id", "institution_id").first() or ()
+    invalidate_scopes(org_scope(organisation_id) for organisation_id in sides)
 
 
 def _not_resumed_since(deadline):

@@ -9,6 +9,18 @@ class OrdersConfig(AppConfig):
     def ready(self):
         from accounts.menu import register
         from accounts.models import Role
+        from smeportal.pagecache import invalidate_private_on, org_scope
+
+        from .models import Order, OrderAttachment, OrderLog
+
+        # 我申请的订单, 收到的订单 and order detail are cached per user (smeportal.pagecache):
+        # an order, its timeline or its attachments changing renews both sides' pages.
+        def both_sides(order):
+            return [org_scope(order.enterprise_id), org_scope(order.institution_id)]
+
+        invalidate_private_on(Order, both_sides)
+        invalidate_private_on(OrderLog, lambda log: both_sides(log.order))
+        invalidate_private_on(OrderAttachment, lambda attachment: both_sides(attachment.order))
 
         enterprise = [
             ("My orders", "orders:list", None),

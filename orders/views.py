@@ -14,6 +14,7 @@ from services.selectors import service_for_public, shown_windows
 from smeportal import idempotency
 from smeportal.errors import ActionRefused, show_refusal
 from smeportal.forms import valid_filters
+from smeportal.pagecache import cached_per_user
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
 from windows.models import Window
@@ -81,6 +82,7 @@ def place(request, service_pk):
 
 
 @login_required
+@cached_per_user("orders")
 def order_list_view(request, tab="all"):
     """订单管理: the manual's lists for the enterprise, and their mirror for institutions."""
     party = _party(request.user)
@@ -106,6 +108,7 @@ def order_list_view(request, tab="all"):
 
 
 @login_required
+@cached_per_user("order")
 def detail(request, pk):
     order = get_order_for_user(request.user, pk)
     party = party_of(request.user, order)

@@ -37,10 +37,11 @@ def race_db(transactional_db, settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # Login throttling counts in the cache; every test starts with none.
-    from smeportal.pagecache import local_pages
+    from smeportal.pagecache import local_pages, private_pages
 
     cache.clear()
     local_pages.clear()
+    private_pages.clear()
     yield
     cache.clear()
 

@@ -14,19 +14,14 @@ from tests.factories import (
     institution_with,
     published_service,
 )
+from tests.smeportal.conftest import get_page as get
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 LIST_URL = reverse("services:list")
 INSTITUTIONS_URL = reverse("services:institutions")
 HALL_URL = reverse("demands:hall")
 HOME_URL = reverse("home")
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings, tmp_path):
-    settings.PAGE_CACHE_SECONDS = 300
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture
@@ -35,12 +30,6 @@ def listed():
     user = institution_with("xingqing", name="兴庆缓存测试服务所", district="xingqing", domains=["legal"])
     service = published_service(user, "xingqing", approver=hub, title="缓存测试法律顾问", category="legal-counsel")
     return {"hub": hub, "user": user, "service": service}
-
-
-def get(client, url, **extra):
-    response = client.get(url, **extra)
-    assert response.status_code == 200
-    return response, response.content.decode()
 
 
 def _per_request_values_removed(body: str) -> str:

@@ -13,6 +13,7 @@ from smeportal.fsm import lock, run_transition
 
 from .models import EarlyWarning, MonthlyReport, ReportCorrection, ReportingPeriod, WarningLog
 from .reporting import FIGURES, baselines, fileable_periods, impossible_values, is_late, large_changes
+from .totals import groups_of, report_totals_refresh
 
 QUESTIONNAIRE = ["orders_trend", "funding", "labour", "difficulties", "other_notes"]
 FIELDS = FIGURES + QUESTIONNAIRE
@@ -80,6 +81,7 @@ def report_file(
                     report.save()
             except IntegrityError as error:  # a double submit filed it meanwhile
                 raise ActionRefused(_("This month's report was filed already; open it to correct it.")) from error
+            report_totals_refresh(groups_of([report]))
             return report
         changes = {}
         for name in FIELDS:
@@ -98,6 +100,7 @@ def report_file(
             report.anomaly_note = change_note.strip()
         report.save()
         ReportCorrection.objects.create(report=report, actor=actor, changes=changes, note=change_note.strip())
+        report_totals_refresh(groups_of([report]))
     return report
 
 

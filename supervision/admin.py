@@ -10,6 +10,7 @@ from .actions import period_lock, warning_close, warning_verify
 from .models import EarlyWarning, MonthlyReport, ReportCorrection, ReportingPeriod, WarningLog, WarningRule
 from .permissions import coverage_of_windows
 from .reporting import fileable_periods
+from .totals import groups_of, report_totals_refresh
 from .warnings import evaluate, latest_due_period
 
 
@@ -45,6 +46,16 @@ class MonthlyReportAdmin(CoverageScopedMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # A deleted report leaves the 监管看板's totals (ReportTotals) of its group.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        report_totals_refresh(groups_of([obj]))
+
+    def delete_queryset(self, request, queryset):
+        groups = groups_of(queryset)
+        super().delete_queryset(request, queryset)
+        report_totals_refresh(groups)
 
 
 @admin.register(ReportingPeriod)

@@ -15,6 +15,7 @@ from certification.validators import org_code_check_character, uscc_check_charac
 
 from .models import MonthlyReport, add_months, due_date
 from .reporting import current_period
+from .totals import report_totals_rebuild
 from .warnings import evaluate, latest_due_period
 
 COUNT = 100
@@ -209,6 +210,7 @@ def load(stdout):
         # Everything but last month, which is left for the demo user to file.
         reports += _reports_for(rng, demo.organisation_id, "xingqing", "C", "small", periods[:-1], "normal", tz=tz)
     MonthlyReport.objects.bulk_create(reports, batch_size=1000)
+    report_totals_rebuild()
     raised = evaluate(latest_due_period(timezone.now()))
     stdout.write(f"Supervision demo: {COUNT} enterprises, {len(reports)} monthly reports, {raised} warnings.")
     return []

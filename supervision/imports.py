@@ -20,6 +20,7 @@ from smeportal.tabular import XLSX, read_table
 from .choices import Difficulty, Funding, Labour, OrdersTrend
 from .models import MonthlyReport, ReportingPeriod
 from .reporting import impossible_values
+from .totals import groups_of, report_totals_refresh
 
 TEMPLATE_HEADERS = [
     "统一社会信用代码",
@@ -190,4 +191,5 @@ def import_reports(upload, *, actor) -> ImportResult:
         return result
     with transaction.atomic():
         result.created = MonthlyReport.objects.bulk_create(reports)
+        report_totals_refresh(groups_of(reports))
     return result

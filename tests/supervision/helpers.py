@@ -9,6 +9,7 @@ from accounts.models import OrganisationKind
 from certification.models import CertificationApplication
 from supervision.models import MonthlyReport, add_months
 from supervision.reporting import current_period
+from supervision.totals import groups_of, report_totals_refresh
 from tests.factories import OrganisationFactory
 
 FIGURES = {
@@ -31,7 +32,11 @@ def make_report(organisation, period, **values) -> MonthlyReport:
     fields.setdefault("district", organisation.district or "xingqing")
     fields.setdefault("industry", "C")
     fields.setdefault("scale", "small")
-    return MonthlyReport.objects.create(organisation=organisation, period=period, submitted_at=timezone.now(), **fields)
+    report = MonthlyReport.objects.create(
+        organisation=organisation, period=period, submitted_at=timezone.now(), **fields
+    )
+    report_totals_refresh(groups_of([report]))  # as every action that writes reports does
+    return report
 
 
 def certified_org(district="xingqing", industry="C", scale="small", certified_at=None, **org_fields):

@@ -153,9 +153,11 @@ def test_every_export_equals_its_table(client, data):
 
 def test_reporting_rate_and_late_reports(client, data):
     from supervision.models import MonthlyReport
+    from supervision.totals import report_totals_rebuild
 
     MonthlyReport.objects.filter(organisation=data[1], period=PERIOD).delete()
     MonthlyReport.objects.filter(organisation=data[0], period=PERIOD).update(is_late=True)
+    report_totals_rebuild()
     client.force_login(HubAdminFactory())
     response = client.get(reverse("supervision:dashboard"))
     table = next(t for t in response.context["tables"] if t.key == "reporting")

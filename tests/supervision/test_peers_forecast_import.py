@@ -11,7 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from supervision import selectors
 from supervision.forecasting import backtest, forecast
-from supervision.models import MonthlyReport
+from supervision.models import MonthlyReport, ReportTotals
 from tests.factories import HubAdminFactory, OrganisationFactory, certified_enterprise, make_window_admin
 
 from .helpers import certified_org, make_report, months_back
@@ -189,6 +189,11 @@ def test_import_of_good_rows(client, enterprise):
     assert reports[0].profit == Decimal("-5.00")
     assert reports[0].difficulties == ["costs", "financing"]
     assert reports[1].funding == "tight" and all(r.imported for r in reports)
+    # The hub dashboard's totals took the imported months in.
+    assert sorted(ReportTotals.objects.values_list("period", "reports", "revenue")) == [
+        (reports[0].period, 1, Decimal("100.00")),
+        (reports[1].period, 1, Decimal("120.50")),
+    ]
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from notifications.actions import notify
 from services.models import PriceMode
 from smeportal import metrics
@@ -49,8 +50,8 @@ def _log(order, actor, event, before=None, after=None, reason=""):
 
 
 def _notify_side(order, party, title, body=""):
-    organisation = order.enterprise if party == Party.ENTERPRISE else order.institution
-    for user in organisation.users.filter(is_active=True):
+    organisation_id = order.enterprise_id if party == Party.ENTERPRISE else order.institution_id
+    for user in User.objects.filter(organisation_id=organisation_id, is_active=True):
         notify(recipient=user, title=title, body=body, url=order.get_absolute_url())
 
 

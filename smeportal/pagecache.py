@@ -243,12 +243,36 @@ def cached_per_user(name: str):
     return decorator
 
 
+# Scopes named by this thread's writes and not yet renewed: one transaction's writes (an
+# order, its log row, a notification) are renewed in one round trip to the cache.
+_pending = threading.local()
+
+
 def invalidate_scopes(scopes) -> None:
     """New versions for these organisations' and users' pages once the transaction
     commits (at once outside one); a rolled-back write changes nothing."""
     scopes = {scope for scope in scopes if scope}
+    if not scopes:
+        return
+    pending_scopes().update(scopes)
+    # A callback for every write, not just the first: a rolled-back savepoint drops its
+    # callbacks, and the commit must still renew what the rest of the transaction wrote.
+    # The first callback to run renews everything pending; the others find nothing. Scopes
+    # left over from a rolled-back write are renewed with the next commit: harmless.
+    transaction.on_commit(_renew_pending)
+
+
+def pending_scopes() -> set:
+    if not hasattr(_pending, "scopes"):
+        _pending.scopes = set()
+    return _pending.scopes
+
+
+def _renew_pending() -> None:
+    scopes = pending_scopes()
     if scopes:
-        transaction.on_commit(lambda: cache.set_many(dict.fromkeys(scopes, time.time_ns()), None))
+        cache.set_many(dict.fromkeys(scopes, time.time_ns()), None)
+        scopes.clear()
 
 
 def invalidate_private_on(model, scopes_of) -> None:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "certification",
     "services",
+    "vouchers",  # issue 16: 服务券
     "orders",
     "demands",
     "complaints",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("certification/", include("certification.urls")),
     path("services/", include("services.urls")),
     path("orders/", include("orders.urls")),
+    path("vouchers/", include("vouchers.urls")),
     path("demands/", include("demands.urls")),
     path("supervision/", include("supervision.urls")),
     path("complaints/", include("complaints.urls")),

@@ -1,0 +1,109 @@
+"""Writes of 服务券: issuing (by administrators, in bulk, or 申领 by the enterprise).
+
+Every issue locks the programme's row first, so concurrent issuing runs one at a
+time per programme and the budget and the per-enterprise cap are checked against
+what the previous issue left: the budget can never be overspent.
+"""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrganisationKind
+from smeportal.errors import ActionRefused
+from smeportal.fsm import lock
+from windows.permissions import administered_window_ids
+
+from .models import Voucher, VoucherLog, VoucherProgramme, VoucherStatus
+
+
+def _check_eligible(programme: VoucherProgramme, enterprise) -> None:
+    if enterprise.kind != OrganisationKind.ENTERPRISE:
+        raise ActionRefused(_("Only enterprises receive service vouchers."))
+    if not enterprise.is_certified:
+        raise ActionRefused(_("Only certified enterprises receive service vouchers."))
+    if not programme.district_eligible(enterprise.district):
+        raise ActionRefused(_("This programme is not open to enterprises of your district."))
+    today = timezone.localdate()
+    if today > programme.valid_until:
+        raise ActionRefused(_("This programme has ended."))
+
+
+def _held_by(programme: VoucherProgramme, enterprise) -> Decimal:
+    """What the enterprise holds in this programme's vouchers, expired ones not counted."""
+    total = (
+        programme.vouchers.filter(owner=enterprise)
+        .exclude(status=VoucherStatus.EXPIRED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return total or Decimal("0")
+
+
+def _issue_locked(programme: VoucherProgramme, enterprise, actor) -> Voucher:
+    """Issue one voucher; the caller holds the programme's row lock."""
+    _check_eligible(programme, enterprise)
+    amount = programme.face_value
+    if programme.remaining < amount:
+        raise ActionRefused(_("The programme's budget is used up."))
+    if _held_by(programme, enterprise) + amount > programme.cap_per_enterprise:
+        raise ActionRefused(
+            _("%(enterprise)s already holds vouchers up to this programme's cap of ¥%(cap)s.")
+            % {"enterprise": enterprise, "cap": programme.cap_per_enterprise}
+        )
+    programme.reserved += amount
+    programme.issued_count += 1
+    programme.save(update_fields=["reserved", "issued_count"])
+    voucher = Voucher.objects.create(
+        number=f"{programme.year}{programme.pk:04d}{programme.issued_count:06d}",
+        programme=programme,
+        owner=enterprise,
+        amount=amount,
+        expires_on=programme.valid_until,
+    )
+    VoucherLog.objects.create(voucher=voucher, actor=actor, from_status="", to_status=voucher.status)
+    return voucher
+
+
+def _check_may_administer(actor, programme: VoucherProgramme) -> None:
+    window_ids = administered_window_ids(actor)
+    if not actor.is_staff or (window_ids is not None and programme.window_id not in window_ids):
+        raise ActionRefused(_("You do not administer this window."))
+
+
+@transaction.atomic
+def voucher_apply(*, programme: VoucherProgramme, actor) -> Voucher:
+    """申领: an enterprise user asks an open programme for one voucher."""
+    programme = lock(VoucherProgramme, programme.pk)
+    if not programme.open_for_applications:
+        raise ActionRefused(_("This programme does not take applications."))
+    if actor.organisation is None:
+        raise ActionRefused(_("Only enterprises receive service vouchers."))
+    if timezone.localdate() < programme.valid_from:
+        raise ActionRefused(_("This programme has not started yet."))
+    return _issue_locked(programme, actor.organisation, actor)
+
+
+@transaction.atomic
+def voucher_issue(*, programme: VoucherProgramme, enterprise, actor) -> Voucher:
+    """发放: an administrator of the programme's window issues one voucher to an enterprise."""
+    programme = lock(VoucherProgramme, programme.pk)
+    _check_may_administer(actor, programme)
+    return _issue_locked(programme, enterprise, actor)
+
+
+def voucher_issue_bulk(*, programme: VoucherProgramme, enterprises, actor) -> tuple[list[Voucher], list[tuple]]:
+    """批量发放: one voucher to each enterprise of a filtered list.
+
+    Each enterprise is its own transaction, so one refusal (cap reached, budget
+    used up) does not undo the others; returns (issued, [(enterprise, reason), ...]).
+    """
+    issued, refused = [], []
+    for enterprise in enterprises:
+        try:
+            issued.append(voucher_issue(programme=programme, enterprise=enterprise, actor=actor))
+        except ActionRefused as refusal:
+            refused.append((enterprise, refusal.message))
+    return issued, refused

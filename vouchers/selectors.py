@@ -1,0 +1,23 @@
+from django.utils import timezone
+
+from .models import Voucher, VoucherProgramme, VoucherStatus
+
+
+def vouchers_of(organisation):
+    """An enterprise's vouchers, each with its programme, newest first."""
+    return Voucher.objects.filter(owner=organisation).select_related("programme", "programme__window")
+
+
+def programmes_open_to(organisation):
+    """The programmes an enterprise may apply (申领) to today: open, running, and its district eligible.
+
+    The cap and the budget are checked when it applies; they need the row lock.
+    """
+    today = timezone.localdate()
+    programmes = VoucherProgramme.objects.filter(
+        open_for_applications=True, valid_from__lte=today, valid_until__gte=today
+    ).select_related("window")
+    return [p for p in programmes if p.district_eligible(organisation.district)]
+
+
+STATUS_ORDER = [VoucherStatus.AVAILABLE, VoucherStatus.HELD, VoucherStatus.REDEEMED, VoucherStatus.EXPIRED]

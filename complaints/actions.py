@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actions import organisation_lock, organisation_set_upheld_complaints
 from notifications.actions import notify
-from orders.actions import order_pause_timers
+from orders.actions import order_pause_timers, order_release_voucher
 from orders.models import Order, Party
 from orders.permissions import party_of
 from smeportal.errors import ActionRefused
@@ -206,6 +206,8 @@ def complaint_close(*, complaint: Complaint, actor, result: str, handling: str) 
     )
     if result == ComplaintResult.UPHELD:
         _count_upheld(complaint.order.institution_id)
+        # 服务券: an upheld complaint gives the enterprise its held voucher back.
+        order_release_voucher(order_id=complaint.order_id, actor=actor, reason=complaint.handling[:500])
     title = _("The complaint about order %(number)s is closed: %(result)s") % {
         "number": complaint.order.number,
         "result": complaint.get_result_display(),

@@ -21,8 +21,10 @@ from smeportal import metrics
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
 from smeportal.pagecache import invalidate_scopes, org_scope
+from vouchers.actions import voucher_hold, voucher_redeem, voucher_release
 
 from .models import (
+    TERMINAL_STATUSES,
     Order,
     OrderAttachment,
     OrderEvent,
@@ -47,6 +49,18 @@ def _log(order, actor, event, before=None, after=None, reason=""):
         to_status=order.status if after is None else after,
         reason=reason,
     )
+    if order.voucher_id is not None and before != after:
+        _voucher_follows(order, actor)
+
+
+def _voucher_follows(order, actor):
+    """服务券: a voucher follows its order. Every transition writes its log row here, so
+    no way an order can end (cancelled, declined, expired, cancelled by agreement or
+    by an administrator, accepted by hand or by the timer) can forget the voucher."""
+    if order.status == OrderStatus.CHECKED:
+        voucher_redeem(voucher_id=order.voucher_id, actor=actor, reason=order.number)
+    elif order.status in TERMINAL_STATUSES:
+        voucher_release(voucher_id=order.voucher_id, actor=actor, reason=order.number)
 
 
 def _notify_side(order, party, title, body=""):
@@ -99,7 +113,9 @@ def _add_attachments(order, actor, uploads):
 
 
 @transaction.atomic
-def order_place(*, service, actor, window, quantity: int, requirements: str = "", attachments=()) -> Order:
+def order_place(
+    *, service, actor, window, quantity: int, requirements: str = "", attachments=(), voucher=None
+) -> Order:
     """【我要申请】: a new order in 待受理; the institution is told."""
     from services.selectors import public_services, shown_windows  # the catalogue's idea of "public"
 
@@ -129,6 +145,8 @@ def order_place(*, service, actor, window, quantity: int, requirements: str = ""
         quantity=quantity,
         requirements=requirements,
     )
+    if voucher is not None:
+        _pay_with_voucher(order, voucher, actor)
     _add_attachments(order, actor, list(attachments))
     _log(order, actor, OrderEvent.PLACED, before="")
     _notify_side(
@@ -140,6 +158,17 @@ def order_place(*, service, actor, window, quantity: int, requirements: str = ""
     )
     transaction.on_commit(metrics.ORDERS_PLACED.inc)
     return order
+
+
+def _pay_with_voucher(order, voucher, actor):
+    """Hold the enterprise's voucher for the new order: it pays up to the order's total."""
+    category = order.service.category if order.service_id else None
+    voucher = voucher_hold(
+        voucher=voucher, enterprise=order.enterprise, category=category, actor=actor, reason=order.number
+    )
+    order.voucher = voucher
+    order.voucher_amount = voucher.amount if order.total is None else min(voucher.amount, order.total)
+    order.save(update_fields=["voucher", "voucher_amount"])
 
 
 @transaction.atomic
@@ -449,6 +478,14 @@ def order_force_cancel(*, order: Order, actor, reason: str) -> Order:
             _("Reason: %(reason)s") % {"reason": reason},
         )
     return order
+
+
+def order_release_voucher(*, order_id: int, actor, reason: str) -> None:
+    """A complaint on the order was upheld (the complaints app calls this): the voucher
+    that was to pay for it is the enterprise's again. A redeemed voucher stays redeemed."""
+    voucher_id = Order.objects.filter(pk=order_id).values_list("voucher_id", flat=True).first()
+    if voucher_id is not None:
+        voucher_release(voucher_id=voucher_id, actor=actor, reason=reason)
 
 
 def order_pause_timers(*, order_id: int, paused: bool) -> None:

@@ -19,10 +19,22 @@ class OrderPlaceForm(SubmitOnceMixin, forms.Form):
     )
     attachments = MultipleDocumentField(label=_("Attachments"), required=False, max_files=MAX_FILES)
 
-    def __init__(self, *args, windows=(), **kwargs):
+    voucher = forms.ChoiceField(label=_("Service voucher"), required=False)
+
+    def __init__(self, *args, windows=(), vouchers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["window"].choices = [(w.pk, w.name) for w in windows]
         self.fields["window"].help_text = _("The window through which you order.")
+        if vouchers:
+            self.fields["voucher"].choices = [("", _("Do not use a voucher"))] + [
+                (v.pk, f"{v.number}（¥{v.amount}，{v.programme.name}）") for v in vouchers
+            ]
+            self.fields["voucher"].help_text = _(
+                "The voucher pays up to its amount; it is held while the order runs "
+                "and given back if the order ends without acceptance."
+            )
+        else:
+            del self.fields["voucher"]
 
 
 class OrderUpdateForm(forms.Form):

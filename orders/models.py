@@ -106,6 +106,19 @@ class Order(FSMModelMixin, models.Model):
     cancel_request_reason = models.TextField(_("reason for cancellation"), blank=True)
     cancel_requested_at = models.DateTimeField(_("cancellation asked at"), null=True, blank=True)
 
+    # 服务券 (issue 16): the voucher that pays part of the order, held while it runs,
+    # redeemed at 已验收 and released when it ends otherwise (orders.actions._voucher_follows).
+    voucher = models.ForeignKey(
+        "vouchers.Voucher",
+        verbose_name=_("service voucher"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    voucher_amount = models.DecimalField(
+        _("paid by voucher (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     hidden_by_enterprise = models.BooleanField(_("deleted by the enterprise"), default=False)
     # Set while a complaint on the order is open (orders.actions.order_pause_timers).
     timers_paused = models.BooleanField(_("timers paused"), default=False)
@@ -143,6 +156,18 @@ class Order(FSMModelMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("orders:detail", args=[self.pk])
+
+    @property
+    def total(self):
+        """The order's price times its quantity; None when the price is negotiated."""
+        return None if self.price is None else self.price * self.quantity
+
+    @property
+    def to_pay(self):
+        """What the enterprise pays after the voucher; None when the price is negotiated."""
+        if self.total is None:
+            return None
+        return max(self.total - (self.voucher_amount or 0), 0)
 
     @property
     def price_display(self) -> str:

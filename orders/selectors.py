@@ -85,7 +85,7 @@ def order_detail(order, party: str | None = None):
     and the viewer's review state when a party looks."""
     return (
         with_review_state(Order.objects.filter(pk=order.pk), party)
-        .select_related("enterprise", "institution", "window", "service", "placed_by", "demand")
+        .select_related("enterprise", "institution", "window", "service", "placed_by", "demand", "voucher")
         .prefetch_related("attachments", "logs__actor")
         .get()
     )

@@ -17,6 +17,7 @@ from smeportal.forms import valid_filters
 from smeportal.pagecache import cached_per_user
 from smeportal.pagination import CappedPaginator
 from smeportal.uploads import serve_private_document
+from vouchers.selectors import usable_vouchers
 from windows.models import Window
 
 from . import actions
@@ -59,7 +60,8 @@ def place(request, service_pk):
         messages.error(request, _("Only enterprise users apply for services."))
         return redirect(service)
     windows = shown_windows(service)
-    form = OrderPlaceForm(request.POST or None, request.FILES or None, windows=windows)
+    vouchers = usable_vouchers(request.user.organisation, service.category)
+    form = OrderPlaceForm(request.POST or None, request.FILES or None, windows=windows, vouchers=vouchers)
     if request.method == "POST" and form.is_valid():
         placed = idempotency.submit_once(
             request,
@@ -71,6 +73,7 @@ def place(request, service_pk):
                 quantity=form.cleaned_data["quantity"],
                 requirements=form.cleaned_data["requirements"],
                 attachments=form.cleaned_data["attachments"],
+                voucher=next((v for v in vouchers if str(v.pk) == form.cleaned_data.get("voucher")), None),
             ),
             success=lambda order: (
                 _("Order %(number)s placed; the institution will accept it soon.") % {"number": order.number}

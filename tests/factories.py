@@ -375,6 +375,7 @@ def order_in_state(
     quantity: int = 1,
     requirements: str = "",
     attachments=(),
+    voucher=None,
     **service_fields,
 ) -> Order:
     """An order placed through `order_place` and moved with the real actions to `state`.
@@ -398,6 +399,7 @@ def order_in_state(
         quantity=quantity,
         requirements=requirements,
         attachments=list(attachments),
+        voucher=voucher,
     )
     if state == "submitted":
         pass

@@ -63,7 +63,7 @@ def _issue_locked(programme: VoucherProgramme, enterprise, actor) -> Voucher:
         amount=amount,
         expires_on=programme.valid_until,
     )
-    VoucherLog.objects.create(voucher=voucher, actor=actor, from_status="", to_status=voucher.status)
+    _log(voucher, actor, "", voucher.status)
     return voucher
 
 
@@ -107,3 +107,71 @@ def voucher_issue_bulk(*, programme: VoucherProgramme, enterprises, actor) -> tu
         except ActionRefused as refusal:
             refused.append((enterprise, refusal.message))
     return issued, refused
+
+
+# Using a voucher on an order (the orders app calls these) --------------------------
+
+
+def _log(voucher, actor, before, after, reason=""):
+    VoucherLog.objects.create(voucher=voucher, actor=actor, from_status=before, to_status=after, reason=reason)
+
+
+def voucher_hold(*, voucher: Voucher, enterprise, category, actor, reason: str = "") -> Voucher:
+    """Hold the voucher for an order being placed (the caller's transaction).
+
+    Only the owner uses it, before it expires, on a service of an eligible category.
+    """
+    voucher = lock(Voucher, voucher.pk)
+    if voucher.owner_id != enterprise.pk:
+        raise ActionRefused(_("This voucher is not yours."), field_errors={"voucher": _("Not available.")})
+    if voucher.status != VoucherStatus.AVAILABLE or voucher.expires_on < timezone.localdate():
+        raise ActionRefused(_("This voucher can no longer be used."), field_errors={"voucher": _("Not available.")})
+    if not voucher.programme.category_eligible(category):
+        raise ActionRefused(
+            _("This voucher cannot pay for services of this category."), field_errors={"voucher": _("Not available.")}
+        )
+    voucher.hold()
+    voucher.save(update_fields=["status"])
+    _log(voucher, actor, VoucherStatus.AVAILABLE, voucher.status, reason)
+    return voucher
+
+
+def voucher_release(*, voucher_id: int, actor, reason: str) -> Voucher | None:
+    """The order that held the voucher ended without acceptance: it is available again."""
+    voucher = lock(Voucher, voucher_id)
+    if voucher.status != VoucherStatus.HELD:
+        return None
+    voucher.release()
+    voucher.save(update_fields=["status"])
+    _log(voucher, actor, VoucherStatus.HELD, voucher.status, reason)
+    return voucher
+
+
+def voucher_redeem(*, voucher_id: int, actor, reason: str) -> Voucher | None:
+    """核销: the order that held the voucher reached 已验收."""
+    voucher = lock(Voucher, voucher_id)
+    if voucher.status != VoucherStatus.HELD:
+        return None
+    voucher.redeem()
+    voucher.save(update_fields=["status"])
+    _log(voucher, actor, VoucherStatus.HELD, voucher.status, reason)
+    return voucher
+
+
+def run_timers(now) -> list[str]:
+    """Vouchers not used by their expiry date expire, and give their amount back to the budget."""
+    done = []
+    today = timezone.localdate(now)
+    for pk in Voucher.objects.filter(status=VoucherStatus.AVAILABLE, expires_on__lt=today).values_list("pk", flat=True):
+        with transaction.atomic():
+            voucher = lock(Voucher, pk)
+            if voucher.status != VoucherStatus.AVAILABLE or voucher.expires_on >= today:
+                continue
+            programme = lock(VoucherProgramme, voucher.programme_id)
+            voucher.expire()
+            voucher.save(update_fields=["status"])
+            programme.reserved -= voucher.amount
+            programme.save(update_fields=["reserved"])
+            _log(voucher, None, VoucherStatus.AVAILABLE, voucher.status)
+            done.append(f"voucher {voucher.number}: expired")
+    return done

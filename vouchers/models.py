@@ -78,6 +78,11 @@ class VoucherProgramme(models.Model):
     def district_eligible(self, district: str) -> bool:
         return not self.eligible_districts or district in self.eligible_districts
 
+    def category_eligible(self, category) -> bool:
+        """A programme naming a top-level category pays for its subcategories too."""
+        eligible = {c.pk for c in self.eligible_categories.all()}
+        return not eligible or (category is not None and bool({category.pk, category.parent_id} & eligible))
+
 
 class VoucherStatus(models.TextChoices):
     AVAILABLE = "available", _("Available")

@@ -21,3 +21,16 @@ def programmes_open_to(organisation):
 
 
 STATUS_ORDER = [VoucherStatus.AVAILABLE, VoucherStatus.HELD, VoucherStatus.REDEEMED, VoucherStatus.EXPIRED]
+
+
+def usable_vouchers(organisation, category) -> list:
+    """The enterprise's vouchers it may use on a service of this category today (我要申请)."""
+    if organisation is None:
+        return []
+    vouchers = (
+        Voucher.objects.filter(owner=organisation, status=VoucherStatus.AVAILABLE, expires_on__gte=timezone.localdate())
+        .select_related("programme")
+        .prefetch_related("programme__eligible_categories")
+        .order_by("expires_on", "pk")
+    )
+    return [v for v in vouchers if v.programme.category_eligible(category)]

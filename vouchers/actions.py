@@ -136,26 +136,25 @@ def voucher_hold(*, voucher: Voucher, enterprise, category, actor, reason: str =
     return voucher
 
 
-def voucher_release(*, voucher_id: int, actor, reason: str) -> Voucher | None:
-    """The order that held the voucher ended without acceptance: it is available again."""
+def _move_held(voucher_id: int, transition: str, actor, reason: str) -> Voucher | None:
+    """Move a held voucher on as its order ends; a voucher no longer held is left alone."""
     voucher = lock(Voucher, voucher_id)
     if voucher.status != VoucherStatus.HELD:
         return None
-    voucher.release()
+    getattr(voucher, transition)()
     voucher.save(update_fields=["status"])
     _log(voucher, actor, VoucherStatus.HELD, voucher.status, reason)
     return voucher
+
+
+def voucher_release(*, voucher_id: int, actor, reason: str) -> Voucher | None:
+    """The order that held the voucher ended without acceptance: it is available again."""
+    return _move_held(voucher_id, "release", actor, reason)
 
 
 def voucher_redeem(*, voucher_id: int, actor, reason: str) -> Voucher | None:
     """核销: the order that held the voucher reached 已验收."""
-    voucher = lock(Voucher, voucher_id)
-    if voucher.status != VoucherStatus.HELD:
-        return None
-    voucher.redeem()
-    voucher.save(update_fields=["status"])
-    _log(voucher, actor, VoucherStatus.HELD, voucher.status, reason)
-    return voucher
+    return _move_held(voucher_id, "redeem", actor, reason)
 
 
 def run_timers(now) -> list[str]:

@@ -156,3 +156,27 @@ class BidSubmitForm(SubmitOnceMixin, BidForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
+
+
+class QuestionForm(forms.Form):
+    """答疑 【提问】: shown on the demand's page without the asker's name."""
+
+    question = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Questions and answers are public; your organisation's name is not shown."),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ClarificationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Clarification"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Public on the demand's page; the bidders are told and may modify or withdraw their bids."),
+    )

@@ -331,7 +331,11 @@ class DemandQuestion(models.Model):
         "accounts.Organisation", verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
     )
     asked_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("asked by user"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by (user)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     question = models.TextField(_("question"), max_length=1000)
     answer = models.TextField(_("answer"), max_length=2000, blank=True)

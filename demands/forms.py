@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from services.forms import category_filter_choices, sub_category_field, window_filter_choices
 from smeportal.forms import limit_lengths
@@ -170,7 +171,9 @@ class QuestionForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    answer = forms.CharField(
+        label=pgettext_lazy("demand Q&A", "Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class ClarificationForm(forms.Form):

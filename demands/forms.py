@@ -159,7 +159,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(SubmitOnceMixin, forms.Form):
     """答疑 【提问】: shown on the demand's page without the asker's name."""
 
     question = forms.CharField(
@@ -176,7 +176,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class ClarificationForm(forms.Form):
+class ClarificationForm(SubmitOnceMixin, forms.Form):
     text = forms.CharField(
         label=_("Clarification"),
         widget=forms.Textarea(attrs={"rows": 4}),

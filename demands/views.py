@@ -123,18 +123,23 @@ def bid_attachment(request, pk):
 
 @login_required
 @require_POST
+@idempotency.submits_once
 def question_ask(request, pk):
     """【提问】 on an open demand (certified institutions of its window)."""
     demand = get_demand_for_user(request.user, pk, queryset=selectors.demands_with_page_data())
     form = QuestionForm(request.POST)
     if form.is_valid():
-        try:
-            actions.demand_question_ask(demand=demand, actor=request.user, question=form.cleaned_data["question"])
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("Your question is sent; the answer will appear on this page."))
-            return redirect(demand.get_absolute_url() + "#qa")
+        asked = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.demand_question_ask(
+                demand=demand, actor=request.user, question=form.cleaned_data["question"]
+            ),
+            success=_("Your question is sent; the answer will appear on this page."),
+            success_url=demand.get_absolute_url() + "#qa",
+        )
+        if asked:
+            return asked
     return _render_detail(request, demand, question_form=form)
 
 
@@ -160,18 +165,23 @@ def question_answer(request, pk):
 
 @login_required
 @require_POST
+@idempotency.submits_once
 def clarification_publish(request, pk):
     """【补充说明】 on the enterprise's own open demand."""
     demand = get_own_demand(request.user, pk, queryset=selectors.demands_with_page_data())
     form = ClarificationForm(request.POST)
     if form.is_valid():
-        try:
-            actions.demand_clarification_publish(demand=demand, actor=request.user, text=form.cleaned_data["text"])
-        except ActionRefused as refusal:
-            show_refusal(request, form, refusal)
-        else:
-            messages.success(request, _("The clarification is published; the bidders are told."))
-            return redirect(demand.get_absolute_url() + "#qa")
+        published = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.demand_clarification_publish(
+                demand=demand, actor=request.user, text=form.cleaned_data["text"]
+            ),
+            success=_("The clarification is published; the bidders are told."),
+            success_url=demand.get_absolute_url() + "#qa",
+        )
+        if published:
+            return published
     return _render_detail(request, demand, clarification_form=form)
 
 

@@ -24,6 +24,7 @@ from tests.factories import (
     certified_institution,
     pass_bid_deadline,
 )
+from tests.once import with_token
 
 pytestmark = pytest.mark.django_db
 
@@ -187,9 +188,9 @@ def test_anonymous_users_are_sent_to_log_in(client, world, asker):
     demand = make_demand(world, "bidding")
     question = demand_question_ask(demand=demand, actor=asker, question=QUESTION)
     for url, data in [
-        (ask_url(demand), {"question": QUESTION}),
+        (ask_url(demand), with_token({"question": QUESTION})),
         (answer_url(question), {"answer": ANSWER}),
-        (clarify_url(demand), {"text": CLARIFICATION}),
+        (clarify_url(demand), with_token({"text": CLARIFICATION})),
     ]:
         response = client.post(url, data)
         assert response.status_code == 302 and response.url.startswith(LOGIN)
@@ -201,7 +202,7 @@ def test_an_institution_asks_on_the_page(client, world, asker):
     client.force_login(asker)
     page = client.get(demand.get_absolute_url())
     assert ask_url(demand) in page.content.decode()
-    response = client.post(ask_url(demand), {"question": QUESTION})
+    response = client.post(ask_url(demand), with_token({"question": QUESTION}))
     assert response.status_code == 302
     assert DemandQuestion.objects.get().asked_by == asker.organisation
 
@@ -209,7 +210,7 @@ def test_an_institution_asks_on_the_page(client, world, asker):
 def test_a_refused_question_keeps_the_text_and_says_why_in_chinese(client, world):
     demand = make_demand(world, "bidding")
     client.force_login(InstitutionUserFactory())  # not certified
-    response = client.post(ask_url(demand), {"question": QUESTION})
+    response = client.post(ask_url(demand), with_token({"question": QUESTION}))
     assert response.status_code == 200
     assert QUESTION in response.content.decode()
     assert any("认证" in m for m in error_messages(response))
@@ -219,7 +220,7 @@ def test_a_refused_question_keeps_the_text_and_says_why_in_chinese(client, world
 def test_a_refused_question_on_a_closed_demand_changes_nothing(client, world, asker):
     demand = pass_bid_deadline(make_demand(world, "bidding"))
     client.force_login(asker)
-    response = client.post(ask_url(demand), {"question": QUESTION})
+    response = client.post(ask_url(demand), with_token({"question": QUESTION}))
     assert response.status_code == 200
     assert error_messages(response) and QUESTION in response.content.decode()
     assert not DemandQuestion.objects.exists()
@@ -232,7 +233,7 @@ def test_the_owner_answers_and_clarifies_on_the_page(client, world, asker):
     page = client.get(demand.get_absolute_url()).content.decode()
     assert answer_url(question) in page and clarify_url(demand) in page
     assert client.post(answer_url(question), {"answer": ANSWER}).status_code == 302
-    assert client.post(clarify_url(demand), {"text": CLARIFICATION}).status_code == 302
+    assert client.post(clarify_url(demand), with_token({"text": CLARIFICATION})).status_code == 302
     question.refresh_from_db()
     assert question.answer == ANSWER
     assert DemandClarification.objects.get().text == CLARIFICATION
@@ -256,7 +257,7 @@ def test_another_organisation_cannot_answer_or_clarify(client, world, asker, who
     question = demand_question_ask(demand=demand, actor=asker, question=QUESTION)
     client.force_login(world[who])
     assert client.post(answer_url(question), {"answer": ANSWER}).status_code == 404
-    assert client.post(clarify_url(demand), {"text": CLARIFICATION}).status_code == 404
+    assert client.post(clarify_url(demand), with_token({"text": CLARIFICATION})).status_code == 404
     question.refresh_from_db()
     assert question.answer == "" and not DemandClarification.objects.exists()
 
@@ -296,3 +297,13 @@ def test_the_demand_page_query_count_does_not_grow_with_the_questions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(demand.get_absolute_url())
     assert response.content.decode().count(ANSWER) == 11
+
+
+def test_a_question_sent_twice_is_asked_once(client, world, asker):
+    demand = make_demand(world, "bidding")
+    client.force_login(asker)
+    data = with_token({"question": QUESTION})
+    first = client.post(ask_url(demand), data)
+    second = client.post(ask_url(demand), data)
+    assert first.status_code == second.status_code == 302
+    assert DemandQuestion.objects.count() == 1

@@ -27,11 +27,13 @@ from .models import (
     BudgetMode,
     Demand,
     DemandAttachment,
+    DemandClarification,
     DemandEvent,
     DemandLog,
+    DemandQuestion,
     DemandStatus,
 )
-from .permissions import is_demand_staff, is_owner, may_bid
+from .permissions import is_demand_staff, is_owner, may_ask, may_bid
 
 MAX_ATTACHMENTS = 10
 DEMAND_FIELDS = [
@@ -423,6 +425,87 @@ def bid_withdraw(*, bid: Bid, actor) -> Bid:
     bid.closed_at = timezone.now()
     bid.save(update_fields=["status", "closed_at", "updated_at"])
     return bid
+
+
+# 答疑 and 补充说明: public, and the asker's name never shown -----------------------------
+
+QUESTION_MAX = 1000
+ANSWER_MAX = 2000
+CLARIFICATION_MAX = 2000
+
+
+def _require_text(text, field, limit):
+    text = (text or "").strip()
+    if not text:
+        raise ActionRefused(_("Please fill in the text."), field_errors={field: _("This field is required.")})
+    if len(text) > limit:
+        message = _("At most %(count)d characters.") % {"count": limit}
+        raise ActionRefused(message, field_errors={field: message})
+    return text
+
+
+def _notify_bidders(demand, title, body=""):
+    """Every institution with a live bid on the demand (each user once)."""
+    bids = Bid.objects.filter(demand=demand, status=BidStatus.SUBMITTED).select_related("institution")
+    for bid in bids:
+        _notify_organisation(bid.institution, title, body, demand.get_absolute_url())
+
+
+@transaction.atomic
+def demand_question_ask(*, demand: Demand, actor, question: str) -> DemandQuestion:
+    """【提问】: a certified institution of the demand's window asks while bidding is open."""
+    text = _require_text(question, "question", QUESTION_MAX)
+    demand = lock(Demand, demand.pk)
+    organisation = actor.organisation if actor.is_authenticated else None
+    if not may_ask(organisation, demand):
+        raise ActionRefused(
+            _("Only certified institutions that are active members of the demand's window can ask questions.")
+        )
+    _require_open(demand)
+    item = DemandQuestion.objects.create(demand=demand, asked_by=organisation, asked_by_user=actor, question=text)
+    _notify_organisation(
+        demand.enterprise,
+        _("New question on your demand: %(title)s") % {"title": demand.title},
+        text,
+        demand.get_absolute_url() + "#qa",
+    )
+    return item
+
+
+@transaction.atomic
+def demand_question_answer(*, question: DemandQuestion, actor, answer: str) -> DemandQuestion:
+    """【答复】: the enterprise answers, once, while bidding is open; every bidder is told."""
+    text = _require_text(answer, "answer", ANSWER_MAX)
+    demand = lock(Demand, question.demand_id)
+    _require_owner(actor, demand)
+    _require_open(demand)
+    question = DemandQuestion.objects.select_for_update().get(pk=question.pk, demand=demand)
+    if question.answered_at is not None:
+        raise ActionRefused(_("This question is already answered."))
+    question.answer = text
+    question.answered_by = actor
+    question.answered_at = timezone.now()
+    question.save(update_fields=["answer", "answered_by", "answered_at"])
+    _log(demand, actor, DemandEvent.ANSWERED, reason=text)
+    _notify_bidders(demand, _("A question on the demand was answered: %(title)s") % {"title": demand.title}, text)
+    return question
+
+
+@transaction.atomic
+def demand_clarification_publish(*, demand: Demand, actor, text: str) -> DemandClarification:
+    """【补充说明】: public while bidding is open; the bidders may revise or withdraw their bids."""
+    text = _require_text(text, "text", CLARIFICATION_MAX)
+    demand = lock(Demand, demand.pk)
+    _require_owner(actor, demand)
+    _require_open(demand)
+    item = DemandClarification.objects.create(demand=demand, text=text, published_by=actor)
+    _log(demand, actor, DemandEvent.CLARIFIED, reason=text)
+    _notify_bidders(
+        demand,
+        _("The enterprise published a clarification: %(title)s") % {"title": demand.title},
+        _("You may modify or withdraw your bid under My bids until the deadline."),
+    )
+    return item
 
 
 # The system -----------------------------------------------------------------------

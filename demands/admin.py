@@ -11,7 +11,7 @@ from smeportal.excel import ExportWholeListAdminMixin, xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import demand_approve, demand_return, demand_void
-from .models import LIVE_BID_STATUSES, Bid, Demand, DemandLog, DemandStatus
+from .models import LIVE_BID_STATUSES, Bid, Demand, DemandClarification, DemandLog, DemandQuestion, DemandStatus
 
 EXPORT_COLUMNS = [
     (_("demand title"), lambda d: d.title),
@@ -149,3 +149,67 @@ class DemandAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedA
             [str(label) for label, _value in EXPORT_COLUMNS],
             ([value(d) for _label, value in EXPORT_COLUMNS] for d in queryset),
         )
+
+
+@admin.register(DemandQuestion)
+class DemandQuestionAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
+    """答疑, read-only: the administrators see who asked (the public page never does)."""
+
+    window_lookup = "demand__window"
+    window_admin_permissions = frozenset({"view"})
+    list_display = [
+        truncated("question", _("question"), 20),
+        truncated("demand__title", _("demand"), 16, "demand__title"),
+        "asked_by",
+        "created_at",
+        "answered_at",
+    ]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter), "created_at", "demand__window"]
+    search_fields = ["question", "answer", "demand__title", "asked_by__name"]
+    list_select_related = ["demand", "asked_by"]
+    readonly_fields = [
+        "demand",
+        "asked_by",
+        "asked_by_user",
+        "question",
+        "answer",
+        "answered_by",
+        "created_at",
+        "answered_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # institutions ask on the demand's page
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DemandClarification)
+class DemandClarificationAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
+    window_lookup = "demand__window"
+    window_admin_permissions = frozenset({"view"})
+    list_display = [
+        truncated("text", _("clarification"), 20),
+        truncated("demand__title", _("demand"), 16, "demand__title"),
+        "published_by",
+        "created_at",
+    ]
+    list_filter = ["created_at", "demand__window"]
+    search_fields = ["text", "demand__title"]
+    list_select_related = ["demand", "published_by"]
+    readonly_fields = ["demand", "text", "published_by", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from services.forms import category_filter_choices, sub_category_field, window_filter_choices
 from smeportal.forms import limit_lengths
@@ -156,3 +157,29 @@ class BidSubmitForm(SubmitOnceMixin, BidForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
+
+
+class QuestionForm(SubmitOnceMixin, forms.Form):
+    """答疑 【提问】: shown on the demand's page without the asker's name."""
+
+    question = forms.CharField(
+        label=_("Your question"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Questions and answers are public; your organisation's name is not shown."),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=pgettext_lazy("demand Q&A", "Answer"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class ClarificationForm(SubmitOnceMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Clarification"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Public on the demand's page; the bidders are told and may modify or withdraw their bids."),
+    )

@@ -51,6 +51,8 @@ class DemandEvent(models.TextChoices):
     AUTO_FAILED = "auto_failed", _("No winner: no bids by the deadline")
     VOIDED = "voided", _("Voided")
     REMINDED = "reminded", _("Reminded to choose a bid")
+    ANSWERED = "answered", _("Answered a question")
+    CLARIFIED = "clarified", _("Published a clarification")
 
 
 class Demand(FSMModelMixin, models.Model):
@@ -315,3 +317,60 @@ class BidAttachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class DemandQuestion(models.Model):
+    """答疑: an institution's question on an open demand and the enterprise's answer.
+
+    Both are public on the demand's page; who asked is kept for the administrators
+    only (as in public procurement, no bidder learns who else is interested).
+    """
+
+    demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by (user)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    question = models.TextField(_("question"), max_length=1000)
+    answer = models.TextField(_("answer"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("answered by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demand question")
+        verbose_name_plural = _("demand questions")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["demand", "created_at"], name="demand_question_idx")]
+
+    def __str__(self):
+        return self.question[:30]
+
+
+class DemandClarification(models.Model):
+    """补充说明: the enterprise's public addition to an open demand."""
+
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="clarifications"
+    )
+    text = models.TextField(_("clarification"), max_length=2000)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:30]

@@ -56,6 +56,11 @@ def may_bid(organisation, demand) -> bool:
     )
 
 
+def may_ask(organisation, demand) -> bool:
+    """答疑: whoever may bid may ask (never the demand's own enterprise)."""
+    return organisation is not None and organisation.pk != demand.enterprise_id and may_bid(organisation, demand)
+
+
 def bids_unsealed(demand) -> bool:
     """The enterprise sees the bids once the deadline passed or the demand closed."""
     return demand.status != DemandStatus.BIDDING or demand.deadline_passed

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from smeportal.search import keyword_filter
 
-from .models import Bid, BidStatus, Demand, DemandStatus
+from .models import Bid, BidStatus, Demand, DemandClarification, DemandQuestion, DemandStatus
 
 HALL_SORTS = {
     "newest": ["-approved_at", "-pk"],
@@ -156,3 +156,16 @@ def demands_with_page_data():
     return Demand.objects.select_related(
         "enterprise", "window", "category__parent", "winning_bid__institution", "order"
     ).prefetch_related("attachments")
+
+
+def questions_of_demand(demand):
+    """答疑 on a demand's page, oldest first, without who asked (never fetched for the page)."""
+    return list(
+        DemandQuestion.objects.filter(demand=demand)
+        .only("pk", "demand_id", "question", "answer", "created_at", "answered_at")
+        .order_by("created_at", "pk")
+    )
+
+
+def clarifications_of_demand(demand):
+    return list(DemandClarification.objects.filter(demand=demand).only("pk", "demand_id", "text", "created_at"))

@@ -17,16 +17,19 @@ from smeportal.uploads import serve_private_document
 
 from . import actions, selectors
 from .forms import (
+    AnswerForm,
     BidForm,
     BidSubmitForm,
+    ClarificationForm,
     DemandForm,
     DemandPublishForm,
     HallSearchForm,
+    QuestionForm,
     ReasonForm,
     bid_status_form,
     demand_status_form,
 )
-from .models import Bid, BidStatus
+from .models import Bid, BidStatus, DemandQuestion
 from .permissions import (
     bids_unsealed,
     can_see_contact,
@@ -36,6 +39,7 @@ from .permissions import (
     get_own_bid,
     get_own_demand,
     is_owner,
+    may_ask,
     may_bid,
 )
 
@@ -70,18 +74,36 @@ def hall(request):
 
 def detail(request, pk):
     demand = get_demand_for_user(request.user, pk, queryset=selectors.demands_with_page_data())
+    return _render_detail(request, demand)
+
+
+def _render_detail(request, demand, *, question_form=None, answer_form=None, answering=None, clarification_form=None):
+    """The demand's page; a refused 答疑 form comes back bound, with what the user typed."""
     organisation = request.user.organisation if request.user.is_authenticated else None
     own_bid = selectors.own_live_bid(demand, organisation) if organisation and organisation.is_institution else None
+    owner = is_owner(request.user, demand)
+    is_open = demand.is_open_for_bids
     return render(
         request,
         "demands/detail.html",
         {
             "demand": demand,
-            "is_owner": is_owner(request.user, demand),
+            "is_owner": owner,
             "show_contact": can_see_contact(request.user, demand),
             "bid_count": selectors.live_bid_count(demand),
             "own_bid": own_bid,
-            "may_bid": demand.is_open_for_bids and own_bid is None and may_bid(organisation, demand),
+            "may_bid": is_open and own_bid is None and may_bid(organisation, demand),
+            "questions": selectors.questions_of_demand(demand),
+            "clarifications": selectors.clarifications_of_demand(demand),
+            "question_form": question_form
+            or (QuestionForm() if is_open and organisation and organisation.is_institution else None),
+            "may_ask": is_open
+            and organisation is not None
+            and organisation.is_institution
+            and may_ask(organisation, demand),
+            "answer_form": answer_form,
+            "answering": answering,
+            "clarification_form": clarification_form or (ClarificationForm() if owner and is_open else None),
         },
     )
 
@@ -94,6 +116,73 @@ def attachment(request, pk):
 def bid_attachment(request, pk):
     item = get_bid_attachment_for_user(request.user, pk)
     return serve_private_document(item.file, download_name=item.original_name)
+
+
+# 答疑 and 补充说明 ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@idempotency.submits_once
+def question_ask(request, pk):
+    """【提问】 on an open demand (certified institutions of its window)."""
+    demand = get_demand_for_user(request.user, pk, queryset=selectors.demands_with_page_data())
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        asked = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.demand_question_ask(
+                demand=demand, actor=request.user, question=form.cleaned_data["question"]
+            ),
+            success=_("Your question is sent; the answer will appear on this page."),
+            success_url=demand.get_absolute_url() + "#qa",
+        )
+        if asked:
+            return asked
+    return _render_detail(request, demand, question_form=form)
+
+
+@login_required
+@require_POST
+def question_answer(request, pk):
+    """【答复】 a question on the enterprise's own demand."""
+    question = get_object_or_404(
+        DemandQuestion.objects.only("pk", "demand_id"), pk=pk, demand__enterprise_id=request.user.organisation_id
+    )
+    demand = get_own_demand(request.user, question.demand_id, queryset=selectors.demands_with_page_data())
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.demand_question_answer(question=question, actor=request.user, answer=form.cleaned_data["answer"])
+        except ActionRefused as refusal:
+            show_refusal(request, form, refusal)
+        else:
+            messages.success(request, _("Your answer is published; the bidders are told."))
+            return redirect(demand.get_absolute_url() + "#qa")
+    return _render_detail(request, demand, answer_form=form, answering=question.pk)
+
+
+@login_required
+@require_POST
+@idempotency.submits_once
+def clarification_publish(request, pk):
+    """【补充说明】 on the enterprise's own open demand."""
+    demand = get_own_demand(request.user, pk, queryset=selectors.demands_with_page_data())
+    form = ClarificationForm(request.POST)
+    if form.is_valid():
+        published = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.demand_clarification_publish(
+                demand=demand, actor=request.user, text=form.cleaned_data["text"]
+            ),
+            success=_("The clarification is published; the bidders are told."),
+            success_url=demand.get_absolute_url() + "#qa",
+        )
+        if published:
+            return published
+    return _render_detail(request, demand, clarification_form=form)
 
 
 # The enterprise ------------------------------------------------------------------

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "demands",
     "complaints",
     "reviews",
+    "reimbursements",  # issue 16: 兑付 of service vouchers
     "supervision",
     "portal",
     "django.contrib.admin",
@@ -345,12 +346,17 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint (the 兑付材料 PDF) logs every layout step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Timers (python manage.py run_timers, from cron): days before the system acts.
 ORDER_ACCEPT_DAYS = env_int("ORDER_ACCEPT_DAYS", 3)  # 待受理 not accepted → 已失效
 ORDER_CHECK_DAYS = env_int("ORDER_CHECK_DAYS", 7)  # 已完成 not checked → 已验收
 ORDER_CANCEL_ANSWER_DAYS = env_int("ORDER_CANCEL_ANSWER_DAYS", 3)  # unanswered cancellation → 已取消
+# 服务券 (issue 16): an enterprise whose accepted voucher orders, at least this many, all
+# went to one institution is flagged on the 兑付申请 (a collusion signal).
+VOUCHER_SINGLE_INSTITUTION_MIN_ORDERS = env_int("VOUCHER_SINGLE_INSTITUTION_MIN_ORDERS", 3)
 # 企业运行数据填报: a month's report is due on this day of the next month.
 SUPERVISION_REPORT_DUE_DAY = env_int("SUPERVISION_REPORT_DUE_DAY", 10)
 COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 30)  # 【投诉】 on 已验收 orders for this long

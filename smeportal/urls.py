@@ -30,6 +30,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("orders/", include("orders.urls")),
     path("vouchers/", include("vouchers.urls")),
+    path("reimbursements/", include("reimbursements.urls")),
     path("demands/", include("demands.urls")),
     path("supervision/", include("supervision.urls")),
     path("complaints/", include("complaints.urls")),

@@ -26,7 +26,7 @@ from smeportal.pagination import CappedPaginator
 from windows.models import Window, WindowKind
 from windows.permissions import administered_window_ids
 
-from . import charts, dashboard
+from . import charts, dashboard, voucher_figures
 from .forecasting import forecast as make_forecast
 from .forms import DashboardFilterForm, ImportForm, WarningFilterForm
 from .imports import TEMPLATE_HEADERS, template_rows
@@ -44,6 +44,7 @@ NAV = [
     ("supervision:activity", "Orders and services"),
     ("supervision:warnings", "Early warnings"),
     ("supervision:forecast", "Forecasts"),
+    ("supervision:vouchers", "Service vouchers"),
 ]
 
 
@@ -55,6 +56,7 @@ def _nav():
         "Orders and services": _("Orders and services"),
         "Early warnings": _("Early warnings"),
         "Forecasts": _("Forecasts"),
+        "Service vouchers": _("Service vouchers"),
     }
     return [(reverse(name), labels[label]) for name, label in NAV]
 
@@ -172,6 +174,20 @@ def activity(request):
         form,
         dashboard.activity_tables(coverage, filters),
         note=_("Per window of the order; the district and industry filters do not apply here."),
+    )
+
+
+@supervisor_required
+@replica_reads  # aggregates only; a replica a second behind is fine
+def vouchers(request):
+    form, filters, coverage, _data = _filters(request, include_current=True)
+    return _page(
+        request,
+        "supervision/dashboard.html",
+        _("Service vouchers"),
+        form,
+        voucher_figures.voucher_tables(coverage, filters),
+        note=_("Amounts of the programmes of the windows you administer; the industry filter does not apply here."),
     )
 
 

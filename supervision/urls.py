@@ -14,6 +14,7 @@ urlpatterns = [
     path("dashboard/warnings/", dashboard_views.warning_list, name="warnings"),
     path("dashboard/warnings/evaluate/", dashboard_views.evaluate, name="evaluate"),
     path("dashboard/forecast/", dashboard_views.forecast, name="forecast"),
+    path("dashboard/vouchers/", dashboard_views.vouchers, name="vouchers"),
     path("dashboard/import/", dashboard_views.import_reports, name="import"),
     path("dashboard/import/template.xlsx", dashboard_views.import_template, name="import_template"),
 ]

@@ -17,6 +17,7 @@ from demands.models import Demand
 from notifications.models import Notification
 from orders.models import Order
 from portal.models import HelpTopic
+from reimbursements.models import Reimbursement
 from reviews.models import Review
 from services.models import Service
 from windows.models import Announcement, Window
@@ -144,12 +145,14 @@ def test_admin_pages(live_server, page, demo):
         reverse("admin:services_service_change", args=[Service.objects.order_by("pk").first().pk]),
         reverse("admin:complaints_complaint_change", args=[Complaint.objects.order_by("pk").first().pk]),
         reverse("admin:windows_announcement_add"),
+        reverse("admin:reimbursements_reimbursement_change", args=[Reimbursement.objects.order_by("pk").first().pk]),
         reverse("supervision:dashboard"),
         reverse("supervision:economy"),
         reverse("supervision:survey"),
         reverse("supervision:activity"),
         reverse("supervision:warnings"),
         reverse("supervision:forecast"),
+        reverse("supervision:vouchers"),
         reverse("supervision:import"),
         reverse("accounts:center"),
     ]

@@ -21,7 +21,7 @@ from smeportal import metrics
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
 from smeportal.pagecache import invalidate_scopes, org_scope
-from vouchers.actions import voucher_hold, voucher_redeem, voucher_release
+from vouchers.actions import voucher_hold, voucher_pays, voucher_redeem, voucher_release
 
 from .models import (
     TERMINAL_STATUSES,
@@ -58,7 +58,7 @@ def _voucher_follows(order, actor):
     no way an order can end (cancelled, declined, expired, cancelled by agreement or
     by an administrator, accepted by hand or by the timer) can forget the voucher."""
     if order.status == OrderStatus.CHECKED:
-        voucher_redeem(voucher_id=order.voucher_id, actor=actor, reason=order.number)
+        voucher_redeem(voucher_id=order.voucher_id, used=order.voucher_amount, actor=actor, reason=order.number)
     elif order.status in TERMINAL_STATUSES:
         voucher_release(voucher_id=order.voucher_id, actor=actor, reason=order.number)
 
@@ -161,13 +161,19 @@ def order_place(
 
 
 def _pay_with_voucher(order, voucher, actor):
-    """Hold the enterprise's voucher for the new order: it pays up to the order's total."""
+    """Hold the enterprise's voucher for the new order: it pays its programme's terms
+    (a fixed amount or a share of the total, never more than the total)."""
     category = order.service.category if order.service_id else None
     voucher = voucher_hold(
-        voucher=voucher, enterprise=order.enterprise, category=category, actor=actor, reason=order.number
+        voucher=voucher,
+        enterprise=order.enterprise,
+        institution=order.institution,
+        category=category,
+        actor=actor,
+        reason=order.number,
     )
     order.voucher = voucher
-    order.voucher_amount = voucher.amount if order.total is None else min(voucher.amount, order.total)
+    order.voucher_amount = voucher_pays(voucher, order.total)
     order.save(update_fields=["voucher", "voucher_amount"])
 
 
@@ -230,7 +236,9 @@ def order_update(
         raise ActionRefused(_("The quantity must be at least 1."), field_errors={"quantity": _("At least 1.")})
     order.quantity = quantity
     order.requirements = requirements
-    order.save(update_fields=["quantity", "requirements", "updated_at"])
+    if order.voucher_id is not None:  # a new quantity is a new total, so the voucher pays anew
+        order.voucher_amount = voucher_pays(order.voucher, order.total)
+    order.save(update_fields=["quantity", "requirements", "voucher_amount", "updated_at"])
     order.attachments.filter(pk__in=list(removed_attachment_ids)).delete()
     _add_attachments(order, actor, list(new_attachments))
     _log(order, actor, OrderEvent.UPDATED)

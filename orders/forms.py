@@ -27,11 +27,11 @@ class OrderPlaceForm(SubmitOnceMixin, forms.Form):
         self.fields["window"].help_text = _("The window through which you order.")
         if vouchers:
             self.fields["voucher"].choices = [("", _("Do not use a voucher"))] + [
-                (v.pk, f"{v.number}（¥{v.amount}，{v.programme.name}）") for v in vouchers
+                (v.pk, f"{v.number}（{v.programme.terms}，{v.programme.name}）") for v in vouchers
             ]
             self.fields["voucher"].help_text = _(
-                "The voucher pays up to its amount; it is held while the order runs "
-                "and given back if the order ends without acceptance."
+                "The voucher pays its amount or its share of the price, never more than the order's total; "
+                "it is held while the order runs and given back if the order ends without acceptance."
             )
         else:
             del self.fields["voucher"]

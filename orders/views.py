@@ -60,7 +60,7 @@ def place(request, service_pk):
         messages.error(request, _("Only enterprise users apply for services."))
         return redirect(service)
     windows = shown_windows(service)
-    vouchers = usable_vouchers(request.user.organisation, service.category)
+    vouchers = usable_vouchers(request.user.organisation, service.category, negotiated=service.price is None)
     form = OrderPlaceForm(request.POST or None, request.FILES or None, windows=windows, vouchers=vouchers)
     if request.method == "POST" and form.is_valid():
         placed = idempotency.submit_once(

@@ -22,6 +22,7 @@ class ReimbursementStatus(models.TextChoices):
 class CollusionFlag(models.TextChoices):
     """Why an order paid with a voucher needs a second look before the money goes out."""
 
+    CREDIT_CODE = "credit_code", _("Same legal entity (主体标识码 of the credit code)")
     LEGAL_REPRESENTATIVE = "legal_representative", _("Same legal representative")
     PHONE = "phone", _("Same contact phone")
     ADDRESS = "address", _("Same registered address")

@@ -8,7 +8,7 @@ was paid out (兑付). A window administrator sees the programmes of their windo
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from accounts.models import District
@@ -39,10 +39,11 @@ def _paid(coverage: Coverage, filters: Filters):
 
 
 def _amounts_by(queryset, key: str) -> dict:
-    """{(key value, status): amount} of vouchers."""
+    """{(key value, status): amount} of vouchers: their face values, except that a
+    redeemed voucher counts what it paid (the rest went back to the budget)."""
     return {
         (row[key], row["status"]): row["amount"]
-        for row in queryset.values(key, "status").annotate(amount=Sum("amount")).order_by()
+        for row in queryset.values(key, "status").annotate(amount=Sum(Coalesce("used_amount", "amount"))).order_by()
     }
 
 

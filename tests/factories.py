@@ -149,7 +149,9 @@ class CertificationApplicationFactory(DjangoModelFactory):
     # A code of its own: one code cannot be certified for two organisations.
     credit_code = factory.Sequence(lambda n: unique_uscc(70_000_000 + n))
     org_code = ""
-    legal_representative = "王建国"
+    # Names, addresses and phones of their own: two organisations that share one look
+    # related to the 服务券 rules (certification.relatedness).
+    legal_representative = factory.Sequence(lambda n: f"王建国{n}")
     registered_capital = Decimal("500.00")
     established_on = datetime.date(2012, 3, 15)
     enterprise_type = factory.LazyAttribute(lambda o: "" if _is_institution(o) else "limited")
@@ -160,11 +162,11 @@ class CertificationApplicationFactory(DjangoModelFactory):
     employees = factory.LazyAttribute(lambda o: None if _is_institution(o) else 48)
     service_area = factory.LazyAttribute(lambda o: "银川市及周边" if _is_institution(o) else "")
     introduction = "专注于中小企业服务。"
-    registered_address = "宁夏银川市兴庆区解放东街1号"
+    registered_address = factory.Sequence(lambda n: f"宁夏银川市兴庆区解放东街{n + 1}号")
     business_scope = "软件开发；信息技术咨询服务"
     contact_name = "李娜"
     landline = ""
-    mobile = "13995100001"
+    mobile = factory.Sequence(lambda n: f"1399510{n % 10000:04d}")
     email = ""
     licence = factory.LazyFunction(lambda: ContentFile(png_bytes(), name="licence.png"))
 

@@ -9,10 +9,14 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import OrganisationKind
+from certification import relatedness
+from certification.selectors import approved_application
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock
 from windows.permissions import administered_window_ids
@@ -27,6 +31,11 @@ def _check_eligible(programme: VoucherProgramme, enterprise) -> None:
         raise ActionRefused(_("Only certified enterprises receive service vouchers."))
     if not programme.district_eligible(enterprise.district):
         raise ActionRefused(_("This programme is not open to enterprises of your district."))
+    application = approved_application(enterprise)
+    if not programme.industry_eligible(application.industry if application else ""):
+        raise ActionRefused(_("This programme is not open to enterprises of your industry."))
+    if not programme.scale_eligible(application.scale if application else ""):
+        raise ActionRefused(_("This programme is not open to enterprises of your scale."))
     today = timezone.localdate()
     if today > programme.valid_until:
         raise ActionRefused(_("This programme has ended."))
@@ -37,7 +46,7 @@ def _held_by(programme: VoucherProgramme, enterprise) -> Decimal:
     total = (
         programme.vouchers.filter(owner=enterprise)
         .exclude(status=VoucherStatus.EXPIRED)
-        .aggregate(total=Sum("amount"))["total"]
+        .aggregate(total=Sum(Coalesce("used_amount", "amount")))["total"]
     )
     return total or Decimal("0")
 
@@ -116,10 +125,20 @@ def _log(voucher, actor, before, after, reason=""):
     VoucherLog.objects.create(voucher=voucher, actor=actor, from_status=before, to_status=after, reason=reason)
 
 
-def voucher_hold(*, voucher: Voucher, enterprise, category, actor, reason: str = "") -> Voucher:
+# What a refusal names when the institution is related to the enterprise.
+RELATED_BY = {
+    relatedness.CREDIT_CODE: gettext_lazy("the same legal entity"),
+    relatedness.LEGAL_REPRESENTATIVE: gettext_lazy("the same legal representative"),
+    relatedness.PHONE: gettext_lazy("the same contact phone"),
+    relatedness.ADDRESS: gettext_lazy("the same registered address"),
+}
+
+
+def voucher_hold(*, voucher: Voucher, enterprise, institution, category, actor, reason: str = "") -> Voucher:
     """Hold the voucher for an order being placed (the caller's transaction).
 
-    Only the owner uses it, before it expires, on a service of an eligible category.
+    Only the owner uses it, before it expires, on a service of an eligible category,
+    and (if its programme says so) not with an institution related to the enterprise.
     """
     voucher = lock(Voucher, voucher.pk)
     if voucher.owner_id != enterprise.pk:
@@ -130,31 +149,60 @@ def voucher_hold(*, voucher: Voucher, enterprise, category, actor, reason: str =
         raise ActionRefused(
             _("This voucher cannot pay for services of this category."), field_errors={"voucher": _("Not available.")}
         )
+    if voucher.programme.exclude_related_institutions:
+        shared = relatedness.shared_identity(enterprise, institution, mail_domains=False)
+        if shared:
+            raise ActionRefused(
+                _("This voucher cannot pay a related institution: your enterprise and %(institution)s share %(what)s.")
+                % {"institution": institution, "what": "、".join(str(RELATED_BY[code]) for code in shared)},
+                field_errors={"voucher": _("Not available.")},
+            )
     voucher.hold()
     voucher.save(update_fields=["status"])
     _log(voucher, actor, VoucherStatus.AVAILABLE, voucher.status, reason)
     return voucher
 
 
-def _move_held(voucher_id: int, transition: str, actor, reason: str) -> Voucher | None:
-    """Move a held voucher on as its order ends; a voucher no longer held is left alone."""
+def voucher_release(*, voucher_id: int, actor, reason: str) -> Voucher | None:
+    """The order that held the voucher ended without acceptance: it is available again.
+    A voucher no longer held (already redeemed or released) is left alone."""
     voucher = lock(Voucher, voucher_id)
     if voucher.status != VoucherStatus.HELD:
         return None
-    getattr(voucher, transition)()
+    voucher.release()
     voucher.save(update_fields=["status"])
     _log(voucher, actor, VoucherStatus.HELD, voucher.status, reason)
     return voucher
 
 
-def voucher_release(*, voucher_id: int, actor, reason: str) -> Voucher | None:
-    """The order that held the voucher ended without acceptance: it is available again."""
-    return _move_held(voucher_id, "release", actor, reason)
+def voucher_redeem(*, voucher_id: int, used: Decimal, actor, reason: str) -> Voucher | None:
+    """核销: the order that held the voucher reached 已验收, and the voucher paid `used`
+    of it. What it did not use goes back to the programme's budget."""
+    voucher = lock(Voucher, voucher_id)
+    if voucher.status != VoucherStatus.HELD:
+        return None
+    used = min(used, voucher.amount)
+    if used < voucher.amount:
+        programme = lock(VoucherProgramme, voucher.programme_id)
+        programme.reserved -= voucher.amount - used
+        programme.save(update_fields=["reserved"])
+    voucher.redeem()
+    voucher.used_amount = used
+    voucher.save(update_fields=["status", "used_amount"])
+    _log(voucher, actor, VoucherStatus.HELD, voucher.status, reason)
+    return voucher
 
 
-def voucher_redeem(*, voucher_id: int, actor, reason: str) -> Voucher | None:
-    """核销: the order that held the voucher reached 已验收."""
-    return _move_held(voucher_id, "redeem", actor, reason)
+def voucher_pays(voucher: Voucher, total: Decimal | None) -> Decimal:
+    """What the voucher pays on an order of this total; refused when it cannot pay
+    (a share of a negotiated price)."""
+    amount = voucher.programme.pays_for(voucher.amount, total)
+    if amount is None:
+        raise ActionRefused(
+            _("This voucher pays a share of the price, and this service's price is negotiated."),
+            field_errors={"voucher": _("Not available.")},
+        )
+    return amount
 
 
 def run_timers(now) -> list[str]:

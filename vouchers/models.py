@@ -5,10 +5,10 @@ categories and districts) and below orders, whose actions will hold and redeem a
 voucher when an order uses one.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,16 @@ class VoucherProgramme(models.Model):
     )
     face_value = models.DecimalField(
         _("face value (yuan)"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        _("share of the order price (%)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Leave empty and a voucher pays its face value (at most the order's total). With a share, it pays "
+            "this share of the order's total, at most its face value; services priced by negotiation cannot use it."
+        ),
     )
     cap_per_enterprise = models.DecimalField(
         _("cap per enterprise (yuan)"),
@@ -49,6 +59,26 @@ class VoucherProgramme(models.Model):
         default=list,
         blank=True,
         help_text=_("Leave empty for every district."),
+    )
+    eligible_industries = models.JSONField(
+        _("eligible industries"),
+        default=list,
+        blank=True,
+        help_text=_("GB/T 4754 sections of the enterprise's certification. Leave empty for every industry."),
+    )
+    eligible_scales = models.JSONField(
+        _("eligible enterprise scales"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty for every scale."),
+    )
+    exclude_related_institutions = models.BooleanField(
+        _("exclude related institutions"),
+        default=True,
+        help_text=_(
+            "Refuse a voucher on an order with an institution that shares the enterprise's credit code "
+            "(主体标识码), legal representative, registered address or contact phone."
+        ),
     )
     open_for_applications = models.BooleanField(
         _("open for applications"), default=False, help_text=_("Enterprises may apply (申领) for vouchers themselves.")
@@ -78,6 +108,31 @@ class VoucherProgramme(models.Model):
     def district_eligible(self, district: str) -> bool:
         return not self.eligible_districts or district in self.eligible_districts
 
+    def industry_eligible(self, industry: str) -> bool:
+        return not self.eligible_industries or industry in self.eligible_industries
+
+    def scale_eligible(self, scale: str) -> bool:
+        return not self.eligible_scales or scale in self.eligible_scales
+
+    def pays_for(self, face_value: Decimal, total: Decimal | None) -> Decimal | None:
+        """What a voucher of this face value pays on an order of this total.
+
+        None when it cannot pay: a share of a price that is negotiated has no amount.
+        """
+        if self.share_percent is None:
+            return face_value if total is None else min(face_value, total)
+        if total is None:
+            return None
+        share = (total * self.share_percent / Decimal(100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return min(face_value, share)
+
+    @property
+    def terms(self) -> str:
+        """How a voucher pays, in a few words: "¥500" or "50%，最高 ¥500"."""
+        if self.share_percent is None:
+            return f"¥{self.face_value}"
+        return _("%(share)s%% of the price, at most ¥%(cap)s") % {"share": self.share_percent, "cap": self.face_value}
+
     def category_eligible(self, category) -> bool:
         """A programme naming a top-level category pays for its subcategories too."""
         eligible = {c.pk for c in self.eligible_categories.all()}
@@ -102,6 +157,8 @@ class Voucher(FSMModelMixin, models.Model):
         "accounts.Organisation", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="vouchers"
     )
     amount = models.DecimalField(_("amount (yuan)"), max_digits=10, decimal_places=2)
+    # What the order that redeemed it was paid; the rest of `amount` went back to the budget.
+    used_amount = models.DecimalField(_("amount used (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True)
     status = FSMField(
         _("status"), max_length=20, choices=VoucherStatus.choices, default=VoucherStatus.AVAILABLE, protected=True
     )

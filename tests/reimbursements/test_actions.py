@@ -18,7 +18,7 @@ from reviews.actions import review_post
 from smeportal.errors import ActionRefused
 from tests.factories import HubAdminFactory, make_window_admin, order_in_state, organisation_user
 
-from .helpers import invoice, submitted, voucher_order
+from .helpers import invoice, related_voucher_order, submitted, voucher_order
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +118,7 @@ def test_pay_and_states_out_of_order():
 
 
 def test_flagged_claim_is_paid_only_with_a_note():
-    # Same legal representative as the factory's institution.
-    claim = submitted(legal_representative="王建国")
+    claim = submitted(related_voucher_order("legal_representative", state="checked"))
     assert claim.flags == ["legal_representative"]
     admin = HubAdminFactory()
     claim = reimbursement_approve(reimbursement=claim, actor=admin)

@@ -4,10 +4,12 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import User
+from certification.models import CertificationApplication
+from certification.selectors import approved_application
 from reimbursements.flags import collusion_flags
 from tests.factories import certified_enterprise, certified_institution
 
-from .helpers import UNRELATED, voucher_order
+from .helpers import related_voucher_order, voucher_order
 
 pytestmark = pytest.mark.django_db
 
@@ -17,16 +19,29 @@ def test_unrelated_parties_raise_nothing():
 
 
 @pytest.mark.parametrize(
-    "shared, flag",
+    "field, flag",
     [
-        ({"legal_representative": " 王建国 "}, "legal_representative"),
-        ({"mobile": "13995100001"}, "phone"),
-        ({"registered_address": "宁夏银川市兴庆区解放东街1号"}, "address"),
+        ("legal_representative", "legal_representative"),
+        ("mobile", "phone"),
+        ("registered_address", "address"),
     ],
 )
-def test_each_shared_identity_is_flagged(shared, flag):
-    # The factory's institution: 王建国, 宁夏银川市兴庆区解放东街1号, 13995100001.
-    assert collusion_flags(voucher_order(**shared)) == [flag]
+def test_each_shared_identity_is_flagged(field, flag):
+    assert collusion_flags(related_voucher_order(field)) == [flag]
+
+
+def test_spaces_do_not_hide_a_shared_legal_representative_and_a_shared_entity_code_is_flagged():
+    order = related_voucher_order("legal_representative", value=" 王 建国0 ")
+    institution_application = approved_application(order.institution)
+    institution_application.legal_representative = "王建国0"
+    institution_application.save(update_fields=["legal_representative"])
+    assert collusion_flags(order) == ["legal_representative"]
+    # Two credit codes with one 主体标识码 (characters 9–17) are one legal entity.
+    ours = approved_application(order.enterprise)
+    CertificationApplication.objects.filter(pk=ours.pk).update(
+        credit_code=ours.credit_code[:8] + institution_application.credit_code[8:17] + ours.credit_code[17]
+    )
+    assert collusion_flags(order) == ["credit_code", "legal_representative"]
 
 
 def test_company_mail_domain_is_flagged_but_a_free_provider_is_not():
@@ -43,7 +58,7 @@ def test_company_mail_domain_is_flagged_but_a_free_provider_is_not():
 
 @override_settings(VOUCHER_SINGLE_INSTITUTION_MIN_ORDERS=2)
 def test_every_voucher_to_one_institution():
-    enterprise = certified_enterprise(**UNRELATED)
+    enterprise = certified_enterprise()
     institution = certified_institution("yinchuan")
     first = voucher_order(enterprise=enterprise, institution=institution)
     assert collusion_flags(first) == []  # one order says nothing

@@ -14,4 +14,6 @@ def test_the_demo_has_a_programme_with_a_voucher_issued_and_a_second_run_changes
     programme = VoucherProgramme.objects.get()
     voucher = Voucher.objects.get()
     assert voucher.owner.users.filter(username="demo_enterprise").exists()
-    assert programme.reserved == voucher.amount
+    # The demo order redeemed it for less than its face value; the rest went back.
+    assert voucher.used_amount < voucher.amount
+    assert programme.reserved == voucher.used_amount

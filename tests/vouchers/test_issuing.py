@@ -74,6 +74,9 @@ def test_the_database_refuses_a_reservation_above_the_budget():
         (EnterpriseUserFactory, {}, "certified"),
         (certified_enterprise, {"open_for_applications": False}, "applications"),
         (certified_enterprise, {"eligible_districts": ["helan"]}, "district"),
+        # The factory's enterprise is certified in section I (IT services) as small.
+        (certified_enterprise, {"eligible_industries": ["C"]}, "industry"),
+        (certified_enterprise, {"eligible_scales": ["micro", "medium"]}, "scale"),
         (
             certified_enterprise,
             {"valid_from": timezone.localdate() + datetime.timedelta(days=3)},
@@ -89,9 +92,11 @@ def test_ineligible_applications_are_refused(make_user, fields, message, setting
     assert not Voucher.objects.exists()
 
 
-def test_a_district_listed_as_eligible_may_apply():
-    user = certified_enterprise()
-    scheme = programme(eligible_districts=[user.organisation.district])
+def test_a_district_industry_and_scale_listed_as_eligible_may_apply():
+    user = certified_enterprise(industry="C", scale="micro")
+    scheme = programme(
+        eligible_districts=[user.organisation.district], eligible_industries=["C", "I"], eligible_scales=["micro"]
+    )
     assert voucher_apply(programme=scheme, actor=user)
 
 

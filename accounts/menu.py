@@ -20,6 +20,7 @@ SECTIONS = {
     "complaints": _("Complaints"),
     "reviews": _("Review management"),
     "supervision": _("Enterprise information"),
+    "policies": _("Policies and regulations"),
     "messages": _("Message centre"),
     "account": _("Account settings"),
 }

@@ -26,6 +26,8 @@ _SECTIONS = {
     "demands:detail": "demands",
     "windows:detail": "windows",
     "portal:help": "help",
+    "policies:list": "policies",
+    "policies:detail": "policies",
     "portal:help_topic": "help",
 }
 

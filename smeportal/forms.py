@@ -5,6 +5,7 @@ of a required field, help text, errors next to the field) and their widgets get
 Bootstrap's classes, so no form needs per-field markup.
 """
 
+from django import forms
 from django.core.validators import MaxLengthValidator
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
@@ -80,3 +81,11 @@ def limit_lengths(**limits):
         return form_class
 
     return decorate
+
+
+def choice_checkboxes(label, choices, help_text="") -> forms.MultipleChoiceField:
+    """A list of codes ticked as checkboxes: how admin edits the eligibility and targeting
+    lists (JSON lists of district, industry or scale codes) of vouchers and policies."""
+    return forms.MultipleChoiceField(
+        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+    )

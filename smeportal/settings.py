@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "complaints",
     "reviews",
     "reimbursements",  # issue 16: 兑付 of service vouchers
+    "policies",  # issue 17: 政策法规 and 政策匹配
     "supervision",
     "portal",
     "django.contrib.admin",

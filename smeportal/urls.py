@@ -31,6 +31,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("vouchers/", include("vouchers.urls")),
     path("reimbursements/", include("reimbursements.urls")),
+    path("policies/", include("policies.urls")),
     path("demands/", include("demands.urls")),
     path("supervision/", include("supervision.urls")),
     path("complaints/", include("complaints.urls")),

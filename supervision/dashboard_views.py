@@ -26,7 +26,7 @@ from smeportal.pagination import CappedPaginator
 from windows.models import Window, WindowKind
 from windows.permissions import administered_window_ids
 
-from . import charts, dashboard, voucher_figures
+from . import charts, dashboard, policy_figures, voucher_figures
 from .forecasting import forecast as make_forecast
 from .forms import DashboardFilterForm, ImportForm, WarningFilterForm
 from .imports import TEMPLATE_HEADERS, template_rows
@@ -45,6 +45,7 @@ NAV = [
     ("supervision:warnings", "Early warnings"),
     ("supervision:forecast", "Forecasts"),
     ("supervision:vouchers", "Service vouchers"),
+    ("supervision:policies", "Policy reach"),
 ]
 
 
@@ -57,6 +58,7 @@ def _nav():
         "Early warnings": _("Early warnings"),
         "Forecasts": _("Forecasts"),
         "Service vouchers": _("Service vouchers"),
+        "Policy reach": _("Policy reach"),
     }
     return [(reverse(name), labels[label]) for name, label in NAV]
 
@@ -188,6 +190,20 @@ def vouchers(request):
         form,
         voucher_figures.voucher_tables(coverage, filters),
         note=_("Amounts of the programmes of the windows you administer; the industry filter does not apply here."),
+    )
+
+
+@supervisor_required
+@replica_reads
+def policies(request):
+    form, filters, coverage, _data = _filters(request, include_current=True)
+    return _page(
+        request,
+        "supervision/dashboard.html",
+        _("Policy reach"),
+        form,
+        policy_figures.policy_tables(coverage, filters),
+        note=_("The policies of the windows you administer; the month and industry filters do not apply here."),
     )
 
 

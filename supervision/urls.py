@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/warnings/evaluate/", dashboard_views.evaluate, name="evaluate"),
     path("dashboard/forecast/", dashboard_views.forecast, name="forecast"),
     path("dashboard/vouchers/", dashboard_views.vouchers, name="vouchers"),
+    path("dashboard/policies/", dashboard_views.policies, name="policies"),
     path("dashboard/import/", dashboard_views.import_reports, name="import"),
     path("dashboard/import/template.xlsx", dashboard_views.import_template, name="import_template"),
 ]

@@ -5,28 +5,27 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import District, Organisation, OrganisationKind
 from certification.choices import ApplicationStatus, Industry, Scale
 from smeportal.admin_transitions import ReadOnlyInline
+from smeportal.forms import choice_checkboxes
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import voucher_issue_bulk
 from .models import Voucher, VoucherLog, VoucherProgramme
 
 
-def _checkboxes(label, choices, help_text):
-    return forms.MultipleChoiceField(
-        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
-    )
-
-
 class VoucherProgrammeForm(forms.ModelForm):
     """The eligibility lists are JSON on the model; administrators tick them."""
 
-    eligible_districts = _checkboxes(_("eligible districts"), District.choices, _("Leave empty for every district."))
-    eligible_industries = _checkboxes(
+    eligible_districts = choice_checkboxes(
+        _("eligible districts"), District.choices, _("Leave empty for every district.")
+    )
+    eligible_industries = choice_checkboxes(
         _("eligible industries"),
         Industry.choices,
         _("GB/T 4754 sections of the enterprise's certification. Leave empty for every industry."),
     )
-    eligible_scales = _checkboxes(_("eligible enterprise scales"), Scale.choices, _("Leave empty for every scale."))
+    eligible_scales = choice_checkboxes(
+        _("eligible enterprise scales"), Scale.choices, _("Leave empty for every scale.")
+    )
 
     class Meta:
         model = VoucherProgramme

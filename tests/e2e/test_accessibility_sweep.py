@@ -16,6 +16,7 @@ from complaints.models import Complaint
 from demands.models import Demand
 from notifications.models import Notification
 from orders.models import Order
+from policies.models import Policy
 from portal.models import HelpTopic
 from reimbursements.models import Reimbursement
 from reviews.models import Review
@@ -70,6 +71,9 @@ def public_paths():
         reverse("portal:search") + "?q=法律",
         reverse("windows:notices"),
         *_first(Announcement.objects.order_by("pk"), 1),
+        reverse("policies:list"),
+        reverse("policies:list") + "?q=补贴&open=on",
+        *_first(Policy.objects.public().order_by("pk"), 1),
     ]
 
 
@@ -111,6 +115,7 @@ def test_enterprise_pages(live_server, page, demo):
         reverse("orders:place", args=[service.pk]),
         reverse("demands:hall"),
         reverse("services:list"),
+        *_first(Policy.objects.public().order_by("pk"), 2),
     ]
     _run(page, live_server, paths)
 
@@ -153,6 +158,9 @@ def test_admin_pages(live_server, page, demo):
         reverse("supervision:warnings"),
         reverse("supervision:forecast"),
         reverse("supervision:vouchers"),
+        reverse("supervision:policies"),
+        reverse("admin:policies_policy_change", args=[Policy.objects.order_by("pk").first().pk]),
+        reverse("admin:policies_policy_add"),
         reverse("supervision:import"),
         reverse("accounts:center"),
     ]

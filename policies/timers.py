@@ -1,0 +1,5 @@
+from .actions import run_timers
+
+
+def run(now):
+    return run_timers(now)

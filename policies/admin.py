@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District
 from certification.choices import Industry, Scale
+from services.models import ServiceCategory
 from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAdminMixin
 from smeportal.forms import choice_checkboxes
 from smeportal.uploads import clean_document_upload
@@ -42,6 +43,16 @@ class PolicyAdminForm(forms.ModelForm):
     )
     target_scales = choice_checkboxes(_("target enterprise scales"), Scale.choices, _("Leave empty for every scale."))
 
+    # Top-level categories as checkboxes (the policy page lists their subcategories'
+    # services too); admin's filter_horizontal widget fails axe (aria-prohibited-attr).
+    related_categories = forms.ModelMultipleChoiceField(
+        label=_("related service categories"),
+        queryset=ServiceCategory.objects.filter(parent__isnull=True).order_by("sort_order", "pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The policy page lists services of these categories."),
+    )
+
     class Meta:
         model = Policy
         fields = CONTENT_FIELDS
@@ -64,7 +75,8 @@ class PolicyAttachmentForm(forms.ModelForm):
         return upload
 
 
-class PolicyAttachmentInline(WindowScopedAdminMixin, admin.TabularInline):
+class PolicyAttachmentInline(WindowScopedAdminMixin, admin.StackedInline):
+    # Stacked, not tabular: each file input keeps its own label (axe: label).
     # The mixin gives a window's administrators (who have no Django permission rows)
     # the attachments of their windows' policies.
     window_lookup = "policy__window"
@@ -98,7 +110,6 @@ class PolicyAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin
     list_filter = ["status", "category", "window"]
     search_fields = ["title", "issuing_body", "document_number"]
     list_select_related = ["window"]
-    filter_horizontal = ["related_categories"]
     inlines = [PolicyAttachmentInline, PolicyLogInline]
     transitions = [
         AdminTransition(

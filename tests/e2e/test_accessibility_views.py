@@ -47,6 +47,7 @@ def test_main_heading_within_the_first_screen(live_server, browser, demo, tmp_pa
     pages = [
         (enterprise, "user-centre", reverse("accounts:center")),
         (enterprise, "find-services", reverse("services:list")),
+        (enterprise, "policies", reverse("policies:list")),
         (enterprise, "order-detail", order.get_absolute_url()),
         (admin, "dashboard", reverse("supervision:dashboard")),
     ]
@@ -60,13 +61,13 @@ def test_main_heading_within_the_first_screen(live_server, browser, demo, tmp_pa
             page.goto(live_server.url + path)
             page.screenshot(path=tmp_path / f"{name}-{size}.png")
             assert_in_first_screen(page, page.locator("h1").first, f"{name} heading at {size}")
-            if name == "find-services" and size.startswith("phone"):
+            if name in ("find-services", "policies") and size.startswith("phone"):
                 # Results first: the filters are folded behind 筛选, which opens them.
                 assert_in_first_screen(page, page.get_by_test_id("result-count"), "result count on a phone")
                 expect(page.get_by_label("关键词")).to_be_hidden()
                 page.get_by_role("button", name="筛选").click()
                 expect(page.get_by_label("关键词")).to_be_visible()
-            if name == "find-services" and size.startswith("desktop"):
+            if name in ("find-services", "policies") and size.startswith("desktop"):
                 expect(page.get_by_role("button", name="筛选")).to_be_hidden()
                 expect(page.get_by_label("关键词")).to_be_visible()
             if name == "order-detail" and size.startswith("phone"):

@@ -85,7 +85,7 @@ def test_policy_from_draft_to_the_enterprise_it_fits(live_server, page):
 
     # The public list filters and searches it.
     page.goto(f"{base}/policies/")
-    search = page.get_by_role("form", name="搜索政策法规")
+    search = page.get_by_role("form", name="筛选")
     page.get_by_label("关键词").fill("技术改造")
     page.get_by_label("政策类别").select_option(label="资金扶持")
     page.get_by_label("仍在申报期").check()

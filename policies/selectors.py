@@ -46,6 +46,14 @@ def search_policies(data: dict):
     return policies.order_by("-published_at", "-pk")
 
 
+def newest_policies(*, limit: int, window=None) -> list:
+    """The home page's and a window page's newest policies (all windows' on the home page)."""
+    policies = Policy.objects.public().defer("search_vector", "body")
+    if window is not None:
+        policies = policies.filter(window=window)
+    return list(policies.order_by("-published_at", "-pk")[:limit])
+
+
 def policy_for_public(pk: int) -> Policy | None:
     return Policy.objects.public().select_related("window").prefetch_related("attachments").filter(pk=pk).first()
 

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from demands.selectors import HallFilters, search_hall
+from policies.selectors import search_policies
 from services.selectors import InstitutionFilters, ServiceFilters, search_institutions, search_services
 from windows.selectors import search_notices
 
@@ -51,12 +52,12 @@ def _group(key, title, url_name, queryset, keyword) -> SearchGroup:
 
 
 def site_search(keyword: str) -> list[SearchGroup]:
-    """Public services, institutions, open demands and notices matching `keyword`,
+    """Public services, institutions, open demands, notices and policies matching `keyword`,
     each kind with its count and a link to its own list searched the same way.
 
     Each kind uses its list's own selector, so the results and counts are the
-    ones 找服务, 找机构, 需求大厅 and 通知公告 show (same bigram index on PostgreSQL).
-    Two queries per kind with matches, at most eight in all.
+    ones 找服务, 找机构, 需求大厅, 通知公告 and 政策法规 show (same bigram index on
+    PostgreSQL). Two queries per kind with matches, at most ten in all.
     """
     keyword = keyword.strip()
     if not keyword:
@@ -78,4 +79,5 @@ def site_search(keyword: str) -> list[SearchGroup]:
         ),
         _group("demands", _("Service demands"), "demands:hall", search_hall(HallFilters(keyword=keyword)), keyword),
         _group("notices", _("Announcements"), "windows:notices", search_notices(keyword), keyword),
+        _group("policies", _("Policies and regulations"), "policies:list", search_policies({"q": keyword}), keyword),
     ]

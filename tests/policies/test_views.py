@@ -220,3 +220,19 @@ def test_the_dashboard_reach_page_updates_when_the_enterprise_opens_it_and_expor
     assert list(sheet.iter_rows(values_only=True))[1][0] == policy.title
     client.force_login(make_window_admin("jinfeng"))
     assert client.get(url).context["tables"][0].rows == []
+
+
+def test_the_home_page_and_the_window_page_list_their_newest_policies(client):
+    own = published("xingqing", title="兴庆区专项政策")
+    published("jinfeng", title="金凤区专项政策")
+    home = client.get(reverse("home")).content.decode()
+    assert "兴庆区专项政策" in home and "金凤区专项政策" in home
+    page = client.get(window("xingqing").get_absolute_url()).content.decode()
+    assert own.title in page and "金凤区专项政策" not in page
+
+
+def test_publishing_shows_at_once_on_the_cached_home_page(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    client.get(reverse("home"))  # stored for anonymous visitors
+    policy = published(title="新发布的政策")
+    assert policy.title in client.get(reverse("home")).content.decode()

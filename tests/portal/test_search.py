@@ -15,6 +15,8 @@ from tests.factories import (
     service_in_state,
     window,
 )
+from tests.policies.helpers import draft as draft_policy
+from tests.policies.helpers import published as published_policy
 
 pytestmark = pytest.mark.django_db
 URL = reverse("portal:search")
@@ -36,6 +38,8 @@ def world():
     closed.is_active = False
     closed.save(update_fields=["is_active"])
     closed_notice = AnnouncementFactory(title="法律公告（已关闭窗口）", window=closed)
+    policy = published_policy(title="法律服务费用补贴办法")
+    draft_policy(title="法律援助政策（草稿）")
     return {
         "listed": listed,
         "draft": draft,
@@ -44,6 +48,7 @@ def world():
         "notice": notice,
         "hidden_notice": hidden_notice,
         "closed_notice": closed_notice,
+        "policy": policy,
     }
 
 
@@ -54,21 +59,34 @@ def _groups(response):
 def test_a_two_character_term_finds_every_kind_grouped_with_counts(client, world):
     response = client.get(URL, {"q": "法律"})
     groups = _groups(response)
-    assert list(groups) == ["services", "institutions", "demands", "notices"]
+    assert list(groups) == ["services", "institutions", "demands", "notices", "policies"]
     assert [s.title for s in groups["services"].rows] == ["常年法律顾问服务"]
     assert [i.name for i in groups["institutions"].rows] == ["兴庆法律服务所"]
     assert [d.title for d in groups["demands"].rows] == ["寻找法律顾问"]
     assert [n.title for n in groups["notices"].rows] == ["法律服务进企业活动通知"]
-    assert {key: g.count for key, g in groups.items()} == {"services": 1, "institutions": 1, "demands": 1, "notices": 1}
+    assert [p.title for p in groups["policies"].rows] == ["法律服务费用补贴办法"]
+    assert {key: g.count for key, g in groups.items()} == {
+        "services": 1,
+        "institutions": 1,
+        "demands": 1,
+        "notices": 1,
+        "policies": 1,
+    }
     content = response.content.decode()
-    assert "“法律”共找到 4 条结果" in content
-    for url_name in ("services:list", "services:institutions", "demands:hall", "windows:notices"):
+    assert "“法律”共找到 5 条结果" in content
+    for url_name in ("services:list", "services:institutions", "demands:hall", "windows:notices", "policies:list"):
         assert f"{reverse(url_name)}?q=%E6%B3%95%E5%BE%8B" in content
 
 
 def test_only_public_rows_are_found(client, world):
     content = client.get(URL, {"q": "法律"}).content.decode()
-    for hidden in ("法律草稿服务", "待审核的法律需求", "法律讲座（未发布）", "法律公告（已关闭窗口）"):
+    for hidden in (
+        "法律草稿服务",
+        "待审核的法律需求",
+        "法律讲座（未发布）",
+        "法律公告（已关闭窗口）",
+        "法律援助政策（草稿）",
+    ):
         assert hidden not in content
 
 
@@ -77,6 +95,7 @@ def test_the_more_link_lists_the_same_rows_as_the_group(client, world):
     assert client.get(groups["services"].more_url).context["page"].paginator.count == groups["services"].count
     assert client.get(groups["demands"].more_url).context["page"].paginator.count == groups["demands"].count
     assert client.get(groups["notices"].more_url).context["page"].paginator.count == groups["notices"].count
+    assert client.get(groups["policies"].more_url).context["page"].paginator.count == groups["policies"].count
 
 
 def test_a_one_character_term_and_no_match(client, world):
@@ -96,9 +115,9 @@ def test_an_empty_or_too_long_keyword_searches_nothing(client, world):
 
 def test_search_query_count_is_pinned(client, world, django_assert_num_queries):
     site_settings()
-    # Count and rows for each of the four kinds; on PostgreSQL 找服务's search first
+    # Count and rows for each of the five kinds; on PostgreSQL 找服务's search first
     # fetches the ids of the institutions whose name matches (services.selectors._keyword).
-    expected = 8 + (1 if connection.vendor == "postgresql" else 0)
+    expected = 10 + (1 if connection.vendor == "postgresql" else 0)
     with django_assert_num_queries(expected):
         client.get(URL, {"q": "法律"})
     for n in range(8):
@@ -109,5 +128,5 @@ def test_search_query_count_is_pinned(client, world, django_assert_num_queries):
 
 
 def test_site_search_is_the_selector_the_page_uses(world):
-    assert [g.count for g in site_search("法律")] == [1, 1, 1, 1]
+    assert [g.count for g in site_search("法律")] == [1, 1, 1, 1, 1]
     assert site_search("") == []

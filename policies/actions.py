@@ -69,7 +69,7 @@ def policy_submit(*, policy: Policy, actor) -> Policy:
 @transaction.atomic
 def policy_approve(*, policy: Policy, actor) -> Policy:
     """审核通过 → 发布: by an administrator other than the one who drafted it. The
-    enterprises it fits are told (unless they opted out)."""
+    enterprises it fits are told after the commit (policies.tasks)."""
     policy = lock(Policy, policy.pk)
     _check_may_administer(actor, policy)
     if policy.status != PolicyStatus.PENDING:
@@ -81,31 +81,41 @@ def policy_approve(*, policy: Policy, actor) -> Policy:
     policy.published_at = timezone.now()
     policy.save(update_fields=["status", "reviewed_by", "published_at"])
     _log(policy, actor, PolicyStatus.PENDING)
-    _tell_fitting_enterprises(policy)
+    from .tasks import tell_fitting_enterprises  # the task module imports this one
+
+    transaction.on_commit(lambda: tell_fitting_enterprises.delay(policy.pk))
     return policy
 
 
-def _tell_fitting_enterprises(policy: Policy) -> int:
-    """A 站内消息 to each active user of every enterprise the policy fits, and a reader
-    row marking them notified (the reach figures). Returns how many were told."""
+def policy_tell_fitting_enterprises(*, policy_id: int) -> int:
+    """A 站内消息 to each active user of every enterprise the published policy fits
+    (unless they opted out), and a reader row marking them notified (the reach
+    figures). Users already told are skipped. Returns how many were told now."""
+    policy = Policy.objects.public().filter(pk=policy_id).first()
+    if policy is None:  # withdrawn before the task ran
+        return 0
     now = timezone.now()
-    opted_out = set(PolicyAlertSetting.objects.filter(new_policy_messages=False).values_list("user_id", flat=True))
-    users = User.objects.filter(organisation__in=targeted_enterprises(policy), is_active=True).select_related(
-        "organisation"
+    opted_out = PolicyAlertSetting.objects.filter(new_policy_messages=False).values("user_id")
+    told_before = PolicyReader.objects.filter(policy=policy, notified_at__isnull=False).values("user_id")
+    users = (
+        User.objects.filter(organisation__in=targeted_enterprises(policy), is_active=True)
+        .exclude(pk__in=opted_out)
+        .exclude(pk__in=told_before)
+        .select_related("organisation")
+        .order_by("pk")
     )
     told = 0
     for user in users:
-        if user.pk in opted_out:
-            continue
-        notify(
-            recipient=user,
-            title=_("A new policy fits your enterprise: %(title)s") % {"title": policy.title},
-            body=_("%(body)s, %(number)s") % {"body": policy.issuing_body, "number": policy.document_number or "—"},
-            url=policy.get_absolute_url(),
-        )
-        PolicyReader.objects.update_or_create(
-            policy=policy, user=user, defaults={"organisation": user.organisation, "notified_at": now}
-        )
+        with transaction.atomic():
+            notify(
+                recipient=user,
+                title=_("A new policy fits your enterprise: %(title)s") % {"title": policy.title},
+                body=_("%(body)s, %(number)s") % {"body": policy.issuing_body, "number": policy.document_number or "—"},
+                url=policy.get_absolute_url(),
+            )
+            PolicyReader.objects.update_or_create(
+                policy=policy, user=user, defaults={"organisation": user.organisation, "notified_at": now}
+            )
         told += 1
     return told
 

@@ -1,5 +1,6 @@
 import datetime
 
+from django.test import TestCase
 from django.utils import timezone
 
 from policies.actions import policy_approve, policy_save, policy_submit
@@ -23,7 +24,9 @@ def draft(slug="xingqing", author=None, **fields) -> Policy:
 
 
 def published(slug="xingqing", **fields) -> Policy:
-    """A policy drafted by a window administrator and approved by a hub administrator."""
+    """A policy drafted by a window administrator and approved by a hub administrator,
+    with what runs after the commit (the messages to the enterprises it fits) run."""
     policy = draft(slug, **fields)
     policy_submit(policy=policy, actor=policy.created_by)
-    return policy_approve(policy=policy, actor=HubAdminFactory())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return policy_approve(policy=policy, actor=HubAdminFactory())

@@ -14,6 +14,7 @@ from policies.actions import (
     policy_return,
     policy_set_favourite,
     policy_submit,
+    policy_tell_fitting_enterprises,
     policy_withdraw,
     run_timers,
 )
@@ -131,3 +132,19 @@ def test_an_institution_user_can_save_but_is_never_targeted():
     institution_user = certified_institution()
     policy_set_favourite(policy=policy, user=institution_user, favourite=True)
     assert PolicyReader.objects.filter(policy=policy, favourite=True).count() == 1
+
+
+def test_the_messages_go_after_the_commit_and_a_repeated_task_tells_nobody_twice(django_capture_on_commit_callbacks):
+    reader = certified_enterprise(district="xingqing", industry="C", scale="small")
+    policy = draft(**TARGETING)
+    policy_submit(policy=policy, actor=policy.created_by)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        policy_approve(policy=policy, actor=HubAdminFactory())
+    assert not Notification.objects.filter(
+        recipient=reader, url=policy.get_absolute_url()
+    ).exists()  # not before the commit
+    for callback in callbacks:
+        callback()
+    assert Notification.objects.filter(recipient=reader, url=policy.get_absolute_url()).count() == 1
+    assert policy_tell_fitting_enterprises(policy_id=policy.pk) == 0
+    assert Notification.objects.filter(recipient=reader, url=policy.get_absolute_url()).count() == 1

@@ -9,7 +9,7 @@ from services.models import ServiceCategory
 from windows.models import Window
 
 from . import actions
-from .models import Demand
+from .models import Demand, DemandStatus
 
 # (title, category code, budget, description, days to the deadline, bidders (username, price, days), goal)
 PLAN = [
@@ -117,7 +117,10 @@ def load(stdout):
             winner = next(
                 (b for b in bids if b.institution.users.filter(username="demo_institution").exists()), bids[0]
             )
-            actions.demand_award(demand=demand, bid=winner, actor=enterprise)
+            demand = actions.demand_award(demand=demand, bid=winner, actor=enterprise)
+            if demand.status == DemandStatus.PUBLICITY:
+                # The demo's award is an old one: its publicity period has run out, so the order exists.
+                actions.demand_publicity_end_due(now=demand.publicity_ends_at)
         elif goal == "failed":
             actions.run_timers(now)
     return []

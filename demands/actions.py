@@ -5,8 +5,16 @@ lock), checks who acts, the state and the deadline, moves the state through the
 model's transition, writes the log and notifies whom it concerns. Two
 【选为中标单位】 clicks at once run one after the other; the second finds the
 demand awarded and is refused, and a partial unique index backs this up.
+
+中标公示 (award publicity): in a window with award_publicity on, 【选为中标单位】 only
+names the winner and opens a period of DEMAND_AWARD_PUBLICITY_WORKING_DAYS working
+days; other live bidders may object; the timer makes the order when the period is
+over and no objection is open. An objection and the timer both lock the demand row,
+so whichever comes first decides: an objection after the end is refused, and the
+timer never awards while an objection is open.
 """
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +26,7 @@ from notifications.actions import notify
 from smeportal.errors import ActionRefused
 from smeportal.fsm import lock, run_transition
 from smeportal.search import tsvector_value
+from smeportal.workdays import add_working_days
 from windows.selectors import reviewers_for_windows
 
 from .models import (
@@ -30,10 +39,13 @@ from .models import (
     DemandClarification,
     DemandEvent,
     DemandLog,
+    DemandObjection,
+    DemandObjectionAttachment,
     DemandQuestion,
     DemandStatus,
+    ObjectionStatus,
 )
-from .permissions import is_demand_staff, is_owner, may_ask, may_bid
+from .permissions import is_demand_staff, is_owner, may_ask, may_bid, may_object
 
 MAX_ATTACHMENTS = 10
 DEMAND_FIELDS = [
@@ -310,9 +322,9 @@ def demand_fail(*, demand: Demand, actor, reason: str) -> Demand:
 
 @transaction.atomic
 def demand_award(*, demand: Demand, bid: Bid, actor) -> Demand:
-    """【选为中标单位】: the bid wins, the others lose, and a service order in 服务中 begins."""
-    from orders.actions import order_create_for_winning_bid
-
+    """【选为中标单位】: with publicity on, the winner is published (中标公示) and the
+    order waits for the period's end; with it off, the bid wins, the others lose and a
+    service order in 服务中 begins at once."""
     demand = lock(Demand, demand.pk)
     _require_owner(actor, demand)
     if demand.status != DemandStatus.BIDDING:
@@ -322,16 +334,26 @@ def demand_award(*, demand: Demand, bid: Bid, actor) -> Demand:
     bid = Bid.objects.select_for_update().select_related("institution").filter(pk=bid.pk, demand=demand).first()
     if bid is None or bid.status != BidStatus.SUBMITTED:
         raise ActionRefused(_("This bid cannot be chosen."))
+    if demand.window.award_publicity:
+        return _publicity_open(demand, bid, actor)
     before, after = run_transition(demand, "award", _("Only a demand open for bids can be awarded."))
+    _award_final(demand, bid, actor, before, after, DemandEvent.AWARDED, actor)
+    return demand
+
+
+def _award_final(demand, bid, actor, before, after, event, order_placed_by):
+    """The award takes effect: the bid wins, the others lose, the order begins."""
+    from orders.actions import order_create_for_winning_bid
+
     bid.win()
     bid.closed_at = timezone.now()
     bid.save(update_fields=["status", "closed_at", "updated_at"])
-    order = order_create_for_winning_bid(demand=demand, bid=bid, actor=actor)
+    order = order_create_for_winning_bid(demand=demand, bid=bid, actor=order_placed_by)
     demand.winning_bid = bid
     demand.order = order
     demand.closed_at = bid.closed_at
     demand.save(update_fields=["status", "winning_bid", "order", "closed_at", "updated_at"])
-    _log(demand, actor, DemandEvent.AWARDED, before, after, bid.institution.name)
+    _log(demand, actor, event, before, after, bid.institution.name)
     _close_bids(demand, winner=bid)
     _notify_organisation(
         bid.institution,
@@ -339,7 +361,177 @@ def demand_award(*, demand: Demand, bid: Bid, actor) -> Demand:
         _("Order %(number)s is in service.") % {"number": order.number},
         order.get_absolute_url(),
     )
+    return order
+
+
+def _period_end_text(demand):
+    return timezone.localtime(demand.publicity_ends_at).strftime("%Y-%m-%d %H:%M")
+
+
+def _publicity_open(demand, bid, actor):
+    before, after = run_transition(demand, "open_publicity", _("Only a demand open for bids can be awarded."))
+    demand.winning_bid = bid
+    demand.publicity_ends_at = add_working_days(timezone.now(), settings.DEMAND_AWARD_PUBLICITY_WORKING_DAYS)
+    demand.save(update_fields=["status", "winning_bid", "publicity_ends_at", "updated_at"])
+    _log(demand, actor, DemandEvent.PUBLICITY_OPENED, before, after, bid.institution.name)
+    ends = _period_end_text(demand)
+    _notify_organisation(
+        bid.institution,
+        _("Your bid was chosen, in award publicity: %(title)s") % {"title": demand.title},
+        _("The service order is made when the publicity period ends on %(end)s without an open objection.")
+        % {"end": ends},
+        demand.get_absolute_url(),
+    )
+    _notify_bidders(
+        demand,
+        _("Award publicity: %(title)s") % {"title": demand.title},
+        _("%(institution)s was chosen. Until %(end)s you may raise an objection on the demand's page.")
+        % {"institution": bid.institution.name, "end": ends},
+        exclude=bid,
+    )
     return demand
+
+
+def _open_objections(demand):
+    return DemandObjection.objects.filter(demand=demand, status=ObjectionStatus.OPEN)
+
+
+def _publicity_end(demand, *, actor=None):
+    """The period is over and no objection is open: the award takes effect (demand locked)."""
+    bid = Bid.objects.select_for_update().select_related("institution").get(pk=demand.winning_bid_id)
+    placed_by = (
+        DemandLog.objects.filter(demand=demand, event=DemandEvent.PUBLICITY_OPENED).order_by("-pk").first().actor
+    )
+    before, after = run_transition(demand, "award", "")
+    order = _award_final(demand, bid, actor, before, after, DemandEvent.PUBLICITY_ENDED, placed_by)
+    _notify_organisation(
+        demand.enterprise,
+        _("The award publicity ended: %(title)s") % {"title": demand.title},
+        _("Order %(number)s with %(institution)s is in service.")
+        % {"number": order.number, "institution": bid.institution.name},
+        order.get_absolute_url(),
+    )
+
+
+# 异议: other bidders object during the publicity; administrators decide ---------------
+
+OBJECTION_MAX = 2000
+
+
+@transaction.atomic
+def demand_objection_raise(*, demand: Demand, actor, reason: str, attachments=()) -> DemandObjection:
+    """【提出异议】: another live bidder objects to the published winner, before the period ends."""
+    text = _require_text(reason, "reason", OBJECTION_MAX)
+    demand = lock(Demand, demand.pk)
+    if demand.status != DemandStatus.PUBLICITY:
+        raise ActionRefused(_("Objections can be raised only while the award is in publicity."))
+    # Under the demand's lock: the timer cannot end the period between this check and the insert.
+    if timezone.now() >= demand.publicity_ends_at:
+        raise ActionRefused(
+            _("The publicity period ended at %(end)s: objections are no longer accepted.")
+            % {"end": _period_end_text(demand)}
+        )
+    organisation = actor.organisation if actor.is_authenticated else None
+    if not may_object(organisation, demand):
+        raise ActionRefused(_("Only the other institutions whose bids are still live can object."))
+    if DemandObjection.objects.filter(bid_id=demand.winning_bid_id, objector=organisation).exists():
+        raise ActionRefused(_("Your organisation has already objected to this award."))
+    objection = DemandObjection.objects.create(
+        demand=demand, bid_id=demand.winning_bid_id, objector=organisation, raised_by=actor, reason=text
+    )
+    _add_attachments(DemandObjectionAttachment, "objection", objection, list(attachments), 0)
+    _log(demand, actor, DemandEvent.OBJECTED, reason=text)
+    winner = Bid.objects.select_related("institution").get(pk=demand.winning_bid_id).institution
+    title = _("An objection to the award: %(title)s") % {"title": demand.title}
+    body = _("The window's administrators decide it; the order waits until then.")
+    for party in (demand.enterprise, winner):
+        _notify_organisation(party, title, body, demand.get_absolute_url())
+    received = _("Your objection was received: %(title)s") % {"title": demand.title}
+    _notify_organisation(organisation, received, body, demand.get_absolute_url())
+    for reviewer in reviewers_for_windows([demand.window_id]):
+        notify(
+            recipient=reviewer,
+            title=_("Objection to decide: %(title)s") % {"title": demand.title},
+            url=reverse("admin:demands_demandobjection_change", args=[objection.pk]),
+        )
+    return objection
+
+
+def _lock_objection_for_decision(objection, actor, decision):
+    _require_text(decision, "reason", OBJECTION_MAX)
+    demand = lock(Demand, objection.demand_id)  # the demand first, like the objection and the timer
+    objection = DemandObjection.objects.select_for_update().select_related("objector").get(pk=objection.pk)
+    if not is_demand_staff(actor, demand):
+        raise ActionRefused(_("Only the administrators of the demand's window can decide objections."))
+    return demand, objection
+
+
+def _decide(objection, actor, transition, decision):
+    run_transition(objection, transition, _("Only an objection pending decision can be decided."))
+    objection.decision = decision.strip()
+    objection.decided_by = actor
+    objection.decided_at = timezone.now()
+    objection.save(update_fields=["status", "decision", "decided_by", "decided_at"])
+
+
+@transaction.atomic
+def demand_objection_uphold(*, objection: DemandObjection, actor, decision: str) -> DemandObjection:
+    """异议成立: the award is annulled, the bid can never be chosen again, the enterprise chooses anew."""
+    demand, objection = _lock_objection_for_decision(objection, actor, decision)
+    _decide(objection, actor, "uphold", decision)
+    bid = Bid.objects.select_for_update().select_related("institution").get(pk=objection.bid_id)
+    before, after = run_transition(demand, "annul_award", _("Only a demand in award publicity can be annulled."))
+    demand.winning_bid = None
+    demand.publicity_ends_at = None
+    demand.save(update_fields=["status", "winning_bid", "publicity_ends_at", "updated_at"])
+    bid.annul()
+    bid.closed_at = timezone.now()
+    bid.save(update_fields=["status", "closed_at", "updated_at"])
+    _log(demand, actor, DemandEvent.OBJECTION_UPHELD, before, after, objection.decision)
+    url = demand.get_absolute_url()
+    # The other objections were against the same award, which no longer stands.
+    for other in _open_objections(demand).select_related("objector"):
+        other.close()
+        other.decided_by, other.decided_at = actor, objection.decided_at
+        other.save(update_fields=["status", "decided_by", "decided_at"])
+        _notify_organisation(
+            other.objector, _("The award you objected to was annulled: %(title)s") % {"title": demand.title}, "", url
+        )
+    _notify_organisation(
+        demand.enterprise,
+        _("An objection was upheld, the award annulled: %(title)s") % {"title": demand.title},
+        objection.decision + "\n" + _("Choose another bid under My demands → Choose a bid."),
+        reverse("demands:bids", args=[demand.pk]),
+    )
+    _notify_organisation(
+        bid.institution,
+        _("Your award was annulled on an objection: %(title)s") % {"title": demand.title},
+        objection.decision,
+        url,
+    )
+    _notify_organisation(
+        objection.objector, _("Your objection was upheld: %(title)s") % {"title": demand.title}, objection.decision, url
+    )
+    return objection
+
+
+@transaction.atomic
+def demand_objection_reject(*, objection: DemandObjection, actor, decision: str) -> DemandObjection:
+    """异议不成立: the award stands; if the period is already over and nothing else is open, the order is made now."""
+    demand, objection = _lock_objection_for_decision(objection, actor, decision)
+    _decide(objection, actor, "reject", decision)
+    _log(demand, actor, DemandEvent.OBJECTION_REJECTED, reason=objection.decision)
+    url = demand.get_absolute_url()
+    winner = Bid.objects.select_related("institution").get(pk=objection.bid_id).institution
+    title = _("An objection to the award was rejected: %(title)s") % {"title": demand.title}
+    for party in (demand.enterprise, winner):
+        _notify_organisation(party, title, objection.decision, url)
+    rejected = _("Your objection was rejected: %(title)s") % {"title": demand.title}
+    _notify_organisation(objection.objector, rejected, objection.decision, url)
+    now = timezone.now()
+    if demand.publicity_ends_at <= now and not _open_objections(demand).exists():
+        _publicity_end(demand)
+    return objection
 
 
 # Institutions: 投标, 修改, 撤回 -------------------------------------------------------
@@ -444,9 +636,11 @@ def _require_text(text, field, limit):
     return text
 
 
-def _notify_bidders(demand, title, body=""):
+def _notify_bidders(demand, title, body="", *, exclude=None):
     """Every institution with a live bid on the demand (each user once)."""
     bids = Bid.objects.filter(demand=demand, status=BidStatus.SUBMITTED).select_related("institution")
+    if exclude is not None:
+        bids = bids.exclude(pk=exclude.pk)
     for bid in bids:
         _notify_organisation(bid.institution, title, body, demand.get_absolute_url())
 
@@ -513,7 +707,34 @@ def demand_clarification_publish(*, demand: Demand, actor, text: str) -> DemandC
 
 def run_timers(now) -> list[str]:
     """Past the deadline: with no bid the demand fails (已流标); with bids the
-    enterprise is reminded, once, to choose. Each demand in its own transaction."""
+    enterprise is reminded, once, to choose. Award publicity past its end, with no
+    open objection, becomes the award. Each demand in its own transaction."""
+    return _deadline_timers(now) + demand_publicity_end_due(now=now)
+
+
+def demand_publicity_end_due(*, now) -> list[str]:
+    """中标公示 whose period ended with no open objection: the order is made (idempotent)."""
+    done = []
+    due = (
+        Demand.objects.filter(status=DemandStatus.PUBLICITY, publicity_ends_at__lte=now)
+        .exclude(objections__status=ObjectionStatus.OPEN)
+        .values_list("pk", flat=True)
+        .order_by("pk")
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            demand = lock(Demand, pk)
+            # Checked again under the lock: an objection or a decision may have come in meanwhile.
+            if demand.status != DemandStatus.PUBLICITY or demand.publicity_ends_at > now:
+                continue
+            if _open_objections(demand).exists():
+                continue
+            _publicity_end(demand)
+            done.append(f"demand {pk}: award publicity ended, order made")
+    return done
+
+
+def _deadline_timers(now) -> list[str]:
     done = []
     due = Demand.objects.filter(status=DemandStatus.BIDDING, bid_deadline__lte=now)
     for pk in due.filter(reminded_at__isnull=True).values_list("pk", flat=True).order_by("pk"):

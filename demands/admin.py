@@ -10,8 +10,24 @@ from smeportal.admin_transitions import AdminTransition, LogInline, ReadOnlyInli
 from smeportal.excel import ExportWholeListAdminMixin, xlsx_response
 from windows.admin_scoping import WindowScopedAdminMixin
 
-from .actions import demand_approve, demand_return, demand_void
-from .models import LIVE_BID_STATUSES, Bid, Demand, DemandClarification, DemandLog, DemandQuestion, DemandStatus
+from .actions import (
+    demand_approve,
+    demand_objection_reject,
+    demand_objection_uphold,
+    demand_return,
+    demand_void,
+)
+from .models import (
+    LIVE_BID_STATUSES,
+    Bid,
+    Demand,
+    DemandClarification,
+    DemandLog,
+    DemandObjection,
+    DemandQuestion,
+    DemandStatus,
+    ObjectionStatus,
+)
 
 EXPORT_COLUMNS = [
     (_("demand title"), lambda d: d.title),
@@ -38,6 +54,18 @@ class BidInline(ReadOnlyInline):
 
     model = Bid
     fields = ["institution", "price", "duration_days", "status", "created_at", "updated_at"]
+
+
+def _file_links(url_name, attachments):
+    """Links to private files, served through the site's permission-checked view."""
+    return (
+        format_html_join(
+            " ",
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            ((reverse(url_name, args=[a.pk]), a.original_name) for a in attachments),
+        )
+        or "—"
+    )
 
 
 def _status_is(status):
@@ -80,6 +108,7 @@ class DemandAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedA
         "review_reason",
         "close_reason",
         "winning_bid",
+        "publicity_ends_at",
         "order_link",
         "created_at",
         "submitted_at",
@@ -124,14 +153,7 @@ class DemandAdmin(ExportWholeListAdminMixin, TransitionAdminMixin, WindowScopedA
 
     @admin.display(description=_("attachments"))
     def attachment_links(self, obj):
-        return (
-            format_html_join(
-                " ",
-                '<a href="{}" target="_blank" rel="noopener">{}</a>',
-                ((reverse("demands:attachment", args=[a.pk]), a.original_name) for a in obj.attachments.all()),
-            )
-            or "—"
-        )
+        return _file_links("demands:attachment", obj.attachments.all())
 
     @admin.display(description=_("service order"))
     def order_link(self, obj):
@@ -213,3 +235,82 @@ class DemandClarificationAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DemandObjection)
+class DemandObjectionAdmin(TransitionAdminMixin, WindowScopedAdminMixin, admin.ModelAdmin):
+    """异议 against 中标公示, decided by the demand's window administrators: 异议成立 / 异议不成立."""
+
+    window_lookup = "demand__window"
+    window_admin_permissions = frozenset({"view", "change"})
+    list_display = [
+        truncated("demand__title", _("demand"), 16, "demand__title"),
+        "objector",
+        "bid",
+        "status",
+        "created_at",
+        "decided_at",
+    ]
+    list_filter = ["status", "demand__window", "created_at"]
+    search_fields = ["reason", "decision", "demand__title", "objector__name"]
+    list_select_related = ["demand", "objector", "bid__institution"]
+    readonly_fields = [
+        "demand_link",
+        "bid",
+        "bid_price",
+        "publicity_ends",
+        "objector",
+        "raised_by",
+        "reason",
+        "attachment_links",
+        "status",
+        "decision",
+        "decided_by",
+        "created_at",
+        "decided_at",
+    ]
+    fields = readonly_fields
+    transitions = [
+        AdminTransition(
+            "uphold",
+            _("Objection upheld"),
+            lambda obj, actor, reason: demand_objection_uphold(objection=obj, actor=actor, decision=reason),
+            available=lambda obj: obj.status == ObjectionStatus.OPEN,
+            needs_reason=True,
+            bulk=False,  # each objection is judged on its own reasons
+            style="danger",
+        ),
+        AdminTransition(
+            "reject",
+            _("Objection rejected"),
+            lambda obj, actor, reason: demand_objection_reject(objection=obj, actor=actor, decision=reason),
+            available=lambda obj: obj.status == ObjectionStatus.OPEN,
+            needs_reason=True,
+            bulk=False,
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False  # bidders object on the demand's page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a dispute's record
+
+    @admin.display(description=_("demand"))
+    def demand_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:demands_demand_change", args=[obj.demand_id]), obj.demand
+        )
+
+    @admin.display(description=_("quoted price (yuan)"))
+    def bid_price(self, obj):
+        return obj.bid.price_display
+
+    @admin.display(description=_("publicity period ends at"))
+    def publicity_ends(self, obj):
+        ends = obj.demand.publicity_ends_at
+        return timezone.localtime(ends).strftime("%Y-%m-%d %H:%M") if ends else "—"
+
+    @admin.display(description=_("attachments"))
+    def attachment_links(self, obj):
+        return _file_links("demands:objection_attachment", obj.attachments.all())

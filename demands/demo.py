@@ -9,7 +9,7 @@ from services.models import ServiceCategory
 from windows.models import Window
 
 from . import actions
-from .models import Demand
+from .models import Demand, DemandStatus
 
 # (title, category code, budget, description, days to the deadline, bidders (username, price, days), goal)
 PLAN = [
@@ -39,6 +39,15 @@ PLAN = [
         7,
         [("inst_it", "45000", 80), ("demo_institution", "52000", 70)],
         "awarded",
+    ),
+    (
+        "厂区安全生产标准化评估",
+        "technology_quality-testing",
+        (Decimal("8000"), Decimal("15000")),
+        "对两个生产车间进行安全生产标准化评估，出具评估报告与整改建议。",
+        4,
+        [("inst_testing", "9000", 10), ("demo_institution", "9800", 12), ("inst_tax", "12000", 15)],
+        "publicity",  # 中标公示 running: inst_tax objected; demo_institution may still object
     ),
     (
         "员工劳动合同与规章制度梳理",
@@ -109,7 +118,7 @@ def load(stdout):
                     duration_days=duration,
                 )
             )
-        if goal in ("choose", "awarded", "failed"):
+        if goal in ("choose", "awarded", "publicity", "failed"):
             # Time passes: the bid deadline is over.
             Demand.objects.filter(pk=demand.pk).update(bid_deadline=now - timedelta(hours=1))
             demand.refresh_from_db()
@@ -117,7 +126,19 @@ def load(stdout):
             winner = next(
                 (b for b in bids if b.institution.users.filter(username="demo_institution").exists()), bids[0]
             )
-            actions.demand_award(demand=demand, bid=winner, actor=enterprise)
+            demand = actions.demand_award(demand=demand, bid=winner, actor=enterprise)
+            if demand.status == DemandStatus.PUBLICITY:
+                # The demo's award is an old one: its publicity period has run out, so the order exists.
+                actions.demand_publicity_end_due(now=demand.publicity_ends_at)
+        elif goal == "publicity" and bids:
+            demand = actions.demand_award(demand=demand, bid=bids[0], actor=enterprise)
+            objector = next((b for b in bids[1:] if b.institution.users.filter(username="inst_tax").exists()), None)
+            if objector is not None and demand.status == DemandStatus.PUBLICITY:
+                actions.demand_objection_raise(
+                    demand=demand,
+                    actor=objector.institution.users.filter(is_active=True).order_by("pk").first(),
+                    reason="中标单位的报价明显低于成本，可能无法保证评估质量。",
+                )
         elif goal == "failed":
             actions.run_timers(now)
     return []

@@ -183,3 +183,15 @@ class ClarificationForm(SubmitOnceMixin, forms.Form):
         max_length=2000,
         help_text=_("Public on the demand's page; the bidders are told and may modify or withdraw their bids."),
     )
+
+
+class ObjectionForm(SubmitOnceMixin, forms.Form):
+    """【提出异议】 during 中标公示: one submission raises one objection."""
+
+    reason = forms.CharField(
+        label=_("Reason for the objection"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=2000,
+        help_text=_("Say what is wrong with the award; the window's administrators decide."),
+    )
+    attachments = MultipleDocumentField(label=_("Attachments"), required=False, max_files=MAX_FILES)

@@ -4,7 +4,11 @@ Two state machines (workflows.md, "Demand and bidding"):
 
     Demand: 待审核 → 投标中 (审核通过) | 已驳回 (驳回) → 待审核 (修改 → 提请审核)
             投标中 → 已中标 (选为中标单位) | 已流标 (流标; no bids at the deadline) | 已废标 (废标)
+            投标中 → 中标公示中 (选为中标单位, the window's award_publicity on)
+                   → 已中标 (the period ended, no open objection) | 投标中 (an objection upheld)
     Bid:    已投标 → 中标 | 未中标 (on award) | 已撤回 (by the institution) | 已作废 (demand failed/voided)
+            已投标 → 中标已撤销 (the award was annulled on an upheld objection; never chosen again)
+    Objection (异议): 待处理 → 异议成立 | 异议不成立 (window administrators) | 已终止 (another was upheld)
 
 The transitions only move the state; demands.actions does the checks, logs and notices.
 """
@@ -26,6 +30,7 @@ class DemandStatus(models.TextChoices):
     PENDING_REVIEW = "pending_review", _("Pending review")
     RETURNED = "returned", pgettext_lazy("demand status", "Returned")
     BIDDING = "bidding", _("Open for bids")
+    PUBLICITY = "publicity", _("Award publicity")
     AWARDED = "awarded", _("Awarded")
     FAILED = "failed", pgettext_lazy("demand status", "No winner")
     VOIDED = "voided", _("Voided")
@@ -53,6 +58,11 @@ class DemandEvent(models.TextChoices):
     REMINDED = "reminded", _("Reminded to choose a bid")
     ANSWERED = "answered", _("Answered a question")
     CLARIFIED = "clarified", _("Published a clarification")
+    PUBLICITY_OPENED = "publicity_opened", _("Chose the winning bid: award publicity opened")
+    OBJECTED = "objected", _("Raised an objection")
+    OBJECTION_UPHELD = "objection_upheld", _("Objection upheld: award annulled")
+    OBJECTION_REJECTED = "objection_rejected", _("Objection rejected")
+    PUBLICITY_ENDED = "publicity_ended", _("Award publicity ended: order made")
 
 
 class Demand(FSMModelMixin, models.Model):
@@ -110,6 +120,9 @@ class Demand(FSMModelMixin, models.Model):
         related_name="demand",
     )
     reminded_at = models.DateTimeField(_("reminded to choose at"), null=True, blank=True)
+    # 中标公示: while the demand is in publicity, winning_bid is the chosen bid (still
+    # 已投标) and this is when the period ends; cleared when an objection is upheld.
+    publicity_ends_at = models.DateTimeField(_("publicity period ends at"), null=True, blank=True)
     # 需求大厅's keyword index (smeportal/search.py): title, description, category and
     # enterprise name as unigrams and bigrams; written by demands.actions on PostgreSQL.
     search_vector = SearchVectorField(_("search index"), null=True, blank=True, editable=False)
@@ -181,8 +194,16 @@ class Demand(FSMModelMixin, models.Model):
     def resubmit(self):
         pass
 
-    @transition(field=status, source=DemandStatus.BIDDING, target=DemandStatus.AWARDED)
+    @transition(field=status, source=[DemandStatus.BIDDING, DemandStatus.PUBLICITY], target=DemandStatus.AWARDED)
     def award(self):
+        pass
+
+    @transition(field=status, source=DemandStatus.BIDDING, target=DemandStatus.PUBLICITY)
+    def open_publicity(self):
+        pass
+
+    @transition(field=status, source=DemandStatus.PUBLICITY, target=DemandStatus.BIDDING)
+    def annul_award(self):
         pass
 
     @transition(field=status, source=DemandStatus.BIDDING, target=DemandStatus.FAILED)
@@ -239,6 +260,7 @@ class BidStatus(models.TextChoices):
     LOST = "lost", _("Not won")
     WITHDRAWN = "withdrawn", pgettext_lazy("bid status", "Withdrawn")
     VOID = "void", pgettext_lazy("bid status", "Void")
+    ANNULLED = "annulled", _("Award annulled")
 
 
 LIVE_BID_STATUSES = [BidStatus.SUBMITTED, BidStatus.WON]
@@ -301,6 +323,10 @@ class Bid(FSMModelMixin, models.Model):
 
     @transition(field=status, source=BidStatus.SUBMITTED, target=BidStatus.VOID)
     def make_void(self):
+        pass
+
+    @transition(field=status, source=BidStatus.SUBMITTED, target=BidStatus.ANNULLED)
+    def annul(self):
         pass
 
 
@@ -374,3 +400,75 @@ class DemandClarification(models.Model):
 
     def __str__(self):
         return self.text[:30]
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("Pending decision")
+    UPHELD = "upheld", _("Objection upheld")
+    REJECTED = "rejected", _("Objection rejected")
+    CLOSED = "closed", _("Closed: the award was annulled on another objection")
+
+
+class DemandObjection(FSMModelMixin, models.Model):
+    """异议: another bidder's objection to the winner in 中标公示, decided by the window's administrators."""
+
+    demand = models.ForeignKey(Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="objections")
+    bid = models.ForeignKey(
+        Bid, verbose_name=_("contested winning bid"), on_delete=models.PROTECT, related_name="objections"
+    )
+    objector = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("objector"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason for the objection"), max_length=2000)
+    status = FSMField(
+        _("status"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN, protected=True
+    )
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("award objection")
+        verbose_name_plural = _("award objections")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["demand", "status"], name="objection_demand_status_idx")]
+        constraints = [
+            # One objection per bidder against one award (an upheld one annuls it; a new award may be contested anew).
+            models.UniqueConstraint(fields=["bid", "objector"], name="one_objection_per_bidder_and_award"),
+        ]
+
+    def __str__(self):
+        return f"{self.objector} → {self.demand}"
+
+    @transition(field=status, source=ObjectionStatus.OPEN, target=ObjectionStatus.UPHELD)
+    def uphold(self):
+        pass
+
+    @transition(field=status, source=ObjectionStatus.OPEN, target=ObjectionStatus.REJECTED)
+    def reject(self):
+        pass
+
+    @transition(field=status, source=ObjectionStatus.OPEN, target=ObjectionStatus.CLOSED)
+    def close(self):
+        pass
+
+
+class DemandObjectionAttachment(models.Model):
+    objection = models.ForeignKey(DemandObjection, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="objections/%Y/%m/", storage=private_storage)
+    original_name = models.CharField(_("file name"), max_length=120)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name

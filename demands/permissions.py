@@ -15,9 +15,23 @@ from accounts.models import OrganisationKind
 from windows.models import MembershipStatus, WindowMembership
 from windows.permissions import administered_window_ids
 
-from .models import Bid, BidAttachment, Demand, DemandAttachment, DemandStatus
+from .models import (
+    Bid,
+    BidAttachment,
+    BidStatus,
+    Demand,
+    DemandAttachment,
+    DemandObjectionAttachment,
+    DemandStatus,
+)
 
-PUBLIC_STATUSES = [DemandStatus.BIDDING, DemandStatus.AWARDED, DemandStatus.FAILED, DemandStatus.VOIDED]
+PUBLIC_STATUSES = [
+    DemandStatus.BIDDING,
+    DemandStatus.PUBLICITY,
+    DemandStatus.AWARDED,
+    DemandStatus.FAILED,
+    DemandStatus.VOIDED,
+]
 
 
 def is_demand_staff(user, demand) -> bool:
@@ -40,8 +54,20 @@ def can_see_contact(user, demand) -> bool:
     """The contact is for the winner (and the enterprise itself, and the staff)."""
     if is_owner(user, demand) or is_demand_staff(user, demand):
         return True
-    winner = demand.winning_bid
+    # In 中标公示 the winner is named but not yet final: an upheld objection would annul it.
+    winner = demand.winning_bid if demand.status == DemandStatus.AWARDED else None
     return bool(winner and user.is_authenticated and user.organisation_id == winner.institution_id)
+
+
+def may_object(organisation, demand) -> bool:
+    """异议: the other institutions whose bids on the demand are still live, during 中标公示."""
+    return bool(
+        organisation is not None
+        and demand.status == DemandStatus.PUBLICITY
+        and Bid.objects.filter(demand=demand, institution=organisation, status=BidStatus.SUBMITTED)
+        .exclude(pk=demand.winning_bid_id)
+        .exists()
+    )
 
 
 def may_bid(organisation, demand) -> bool:
@@ -112,5 +138,16 @@ def get_demand_attachment_for_user(user, pk: int) -> DemandAttachment:
 def get_bid_attachment_for_user(user, pk: int) -> BidAttachment:
     attachment = get_object_or_404(BidAttachment.objects.select_related("bid__demand"), pk=pk)
     if not can_view_bid(user, attachment.bid):
+        raise Http404
+    return attachment
+
+
+def get_objection_attachment_for_user(user, pk: int) -> DemandObjectionAttachment:
+    """An objection's files: for the objector and the demand's window staff only."""
+    attachment = get_object_or_404(DemandObjectionAttachment.objects.select_related("objection__demand"), pk=pk)
+    objection = attachment.objection
+    if not user.is_authenticated or not (
+        user.organisation_id == objection.objector_id or is_demand_staff(user, objection.demand)
+    ):
         raise Http404
     return attachment

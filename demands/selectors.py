@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from smeportal.search import keyword_filter
 
-from .models import Bid, BidStatus, Demand, DemandClarification, DemandQuestion, DemandStatus
+from .models import (
+    Bid,
+    BidStatus,
+    Demand,
+    DemandClarification,
+    DemandObjection,
+    DemandQuestion,
+    DemandStatus,
+    ObjectionStatus,
+)
 
 HALL_SORTS = {
     "newest": ["-approved_at", "-pk"],
@@ -169,3 +178,19 @@ def questions_of_demand(demand):
 
 def clarifications_of_demand(demand):
     return list(DemandClarification.objects.filter(demand=demand).only("pk", "demand_id", "text", "created_at"))
+
+
+def own_objections(organisation, demand) -> list[DemandObjection]:
+    """The objections the organisation raised on the demand, with their outcome and files."""
+    if organisation is None:
+        return []
+    return list(
+        DemandObjection.objects.filter(demand=demand, objector=organisation)
+        .prefetch_related("attachments")
+        .order_by("pk")
+    )
+
+
+def open_objection_count(demand) -> int:
+    """中标公示 on the demand's page says how many objections wait (never who raised them)."""
+    return DemandObjection.objects.filter(demand=demand, status=ObjectionStatus.OPEN).count()

@@ -1,9 +1,11 @@
 """Thin views over demands.actions and demands.selectors."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,23 +26,26 @@ from .forms import (
     DemandForm,
     DemandPublishForm,
     HallSearchForm,
+    ObjectionForm,
     QuestionForm,
     ReasonForm,
     bid_status_form,
     demand_status_form,
 )
-from .models import Bid, BidStatus, DemandQuestion
+from .models import Bid, BidStatus, DemandQuestion, DemandStatus
 from .permissions import (
     bids_unsealed,
     can_see_contact,
     get_bid_attachment_for_user,
     get_demand_attachment_for_user,
     get_demand_for_user,
+    get_objection_attachment_for_user,
     get_own_bid,
     get_own_demand,
     is_owner,
     may_ask,
     may_bid,
+    may_object,
 )
 
 PAGE_SIZE = 20
@@ -104,6 +109,10 @@ def _render_detail(request, demand, *, question_form=None, answer_form=None, ans
             "answer_form": answer_form,
             "answering": answering,
             "clarification_form": clarification_form or (ClarificationForm() if owner and is_open else None),
+            "in_publicity": demand.status == DemandStatus.PUBLICITY,
+            "open_objections": selectors.open_objection_count(demand) if demand.status == DemandStatus.PUBLICITY else 0,
+            "may_object": may_object(organisation, demand) and demand.publicity_ends_at > timezone.now(),
+            "own_objections": selectors.own_objections(organisation, demand),
         },
     )
 
@@ -116,6 +125,40 @@ def attachment(request, pk):
 def bid_attachment(request, pk):
     item = get_bid_attachment_for_user(request.user, pk)
     return serve_private_document(item.file, download_name=item.original_name)
+
+
+def objection_attachment(request, pk):
+    item = get_objection_attachment_for_user(request.user, pk)
+    return serve_private_document(item.file, download_name=item.original_name)
+
+
+# 中标公示: 【提出异议】 --------------------------------------------------------------
+
+
+@login_required
+@idempotency.submits_once
+def objection_raise(request, pk):
+    """【提出异议】: another live bidder objects to the winner while the publicity runs."""
+    demand = get_demand_for_user(request.user, pk, queryset=selectors.demands_with_page_data())
+    if not may_object(request.user.organisation, demand):
+        raise Http404
+    form = ObjectionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        raised = idempotency.submit_once(
+            request,
+            form,
+            lambda: actions.demand_objection_raise(
+                demand=demand,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                attachments=form.cleaned_data["attachments"],
+            ),
+            success=_("Your objection is submitted; the window's administrators decide it."),
+            success_url=demand.get_absolute_url() + "#publicity",
+        )
+        if raised:
+            return raised
+    return render(request, "demands/objection_form.html", {"form": form, "demand": demand})
 
 
 # 答疑 and 补充说明 ---------------------------------------------------------------
@@ -247,19 +290,22 @@ def update(request, pk):
 
 
 def _confirm(request, demand, *, run, title, button, success, form_class=None, danger=False, intro="", done_url=None):
-    """A confirmation page (with a reason where the action needs one) and its POST."""
+    """A confirmation page (with a reason where the action needs one) and its POST.
+
+    `success` and `done_url` may be functions of what the action returned, for an
+    action whose outcome differs (选为中标单位 with or without 中标公示)."""
     form = form_class(request.POST or None) if form_class else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            run(form.cleaned_data if form else {})
+            result = run(form.cleaned_data if form else {})
         except ActionRefused as refusal:
             if form is None:
                 messages.error(request, refusal.message)
                 return redirect("demands:mine")
             show_refusal(request, form, refusal)
         else:
-            messages.success(request, success)
-            return redirect(done_url or "demands:mine")
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect((done_url(result) if callable(done_url) else done_url) or "demands:mine")
     return render(
         request,
         "demands/confirm.html",
@@ -342,11 +388,35 @@ def award(request, pk, bid_pk):
         run=lambda data: actions.demand_award(demand=demand, bid=bid, actor=request.user),
         title=_("Choose as the winning institution"),
         button=_("Choose as the winning institution"),
-        success=_("%(institution)s won; the service order is in service.") % {"institution": bid.institution.name},
-        intro=_("%(institution)s wins with %(price)s. The other bids lose, and a service order in service begins.")
-        % {"institution": bid.institution.name, "price": bid.price_display},
-        done_url="orders:list",
+        success=lambda awarded: _award_message(awarded, bid),
+        intro=(
+            _(
+                "%(institution)s is chosen with %(price)s and published for %(days)d working days (award "
+                "publicity); other bidders may object. The service order begins when the period ends "
+                "without an open objection."
+            )
+            % {
+                "institution": bid.institution.name,
+                "price": bid.price_display,
+                "days": settings.DEMAND_AWARD_PUBLICITY_WORKING_DAYS,
+            }
+            if demand.window.award_publicity
+            else _("%(institution)s wins with %(price)s. The other bids lose, and a service order in service begins.")
+            % {"institution": bid.institution.name, "price": bid.price_display}
+        ),
+        done_url=lambda awarded: (
+            awarded.get_absolute_url() + "#publicity" if awarded.status == DemandStatus.PUBLICITY else "orders:list"
+        ),
     )
+
+
+def _award_message(demand, bid):
+    if demand.status == DemandStatus.PUBLICITY:
+        return _("%(institution)s is in award publicity until %(end)s.") % {
+            "institution": bid.institution.name,
+            "end": timezone.localtime(demand.publicity_ends_at).strftime("%Y-%m-%d %H:%M"),
+        }
+    return _("%(institution)s won; the service order is in service.") % {"institution": bid.institution.name}
 
 
 # Institutions --------------------------------------------------------------------

@@ -362,6 +362,9 @@ VOUCHER_SINGLE_INSTITUTION_MIN_ORDERS = env_int("VOUCHER_SINGLE_INSTITUTION_MIN_
 SUPERVISION_REPORT_DUE_DAY = env_int("SUPERVISION_REPORT_DUE_DAY", 10)
 COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 30)  # 【投诉】 on 已验收 orders for this long
 COMPLAINT_REPLY_DAYS = env_int("COMPLAINT_REPLY_DAYS", 3)  # no reply from the institution → escalated
+# 中标公示 (issue 18): how long the chosen winner is published before its order is made,
+# in working days (Saturdays and Sundays skipped); windows with award_publicity off skip it.
+DEMAND_AWARD_PUBLICITY_WORKING_DAYS = env_int("DEMAND_AWARD_PUBLICITY_WORKING_DAYS", 3)
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

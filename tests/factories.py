@@ -468,11 +468,12 @@ from demands.actions import (  # noqa: E402
     demand_approve,
     demand_award,
     demand_fail,
+    demand_publicity_end_due,
     demand_publish,
     demand_return,
     demand_void,
 )
-from demands.models import Bid, Demand  # noqa: E402
+from demands.models import Bid, Demand, DemandStatus  # noqa: E402
 
 
 def demand_fields(window_slug: str = "yinchuan", **overrides) -> dict:
@@ -500,6 +501,23 @@ def pass_bid_deadline(demand: Demand) -> Demand:
     Demand.objects.filter(pk=demand.pk).update(bid_deadline=timezone.now() - timedelta(minutes=1))
     demand.refresh_from_db()
     return demand
+
+
+def award_to_order(demand: Demand, bid: Bid, actor: User) -> Demand:
+    """【选为中标单位】 and, where the window runs 中标公示, the period running out without an
+    objection: the demands timer (the real one, at the period's end) makes the order."""
+    demand = demand_award(demand=demand, bid=bid, actor=actor)
+    if demand.status == DemandStatus.PUBLICITY:
+        demand_publicity_end_due(now=demand.publicity_ends_at)
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.AWARDED and demand.order_id, demand.status
+    return demand
+
+
+def set_award_publicity(on: bool, *slugs: str) -> None:
+    """Switch 中标公示 on or off for the given windows (all windows when none is given)."""
+    windows = Window.objects.filter(slug__in=slugs) if slugs else Window.objects.all()
+    windows.update(award_publicity=on)
 
 
 def bidder(window_slug: str = "yinchuan", **kwargs) -> User:
@@ -538,7 +556,7 @@ def demand_in_state(
         placed = [place_bid(demand) for _ in range(max(bids, 1 if state == "awarded" else 0))]
         if state == "awarded":
             pass_bid_deadline(demand)
-            demand_award(demand=demand, bid=placed[0], actor=enterprise)
+            award_to_order(demand, placed[0], enterprise)
         elif state == "failed":
             demand_fail(demand=demand, actor=enterprise, reason="没有合适的投标。")
         elif state == "voided":

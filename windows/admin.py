@@ -37,16 +37,21 @@ class WindowAdmin(WindowScopedAdminMixin, admin.ModelAdmin):
     # Window administrators edit their window's public texts; only hub
     # administrators create windows or change who administers them.
     window_admin_permissions = frozenset({"view", "change"})
-    list_display = ["name", "kind", "district", "sort_order", "is_active"]
-    list_filter = ["kind", "district", "is_active"]
+    list_display = ["name", "kind", "district", "sort_order", "is_active", "award_publicity"]
+    list_filter = ["kind", "district", "is_active", "award_publicity"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [WindowAdministratorInline]
 
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug is read-only for window administrators: prepopulating it would crash the form.
+        return super().get_prepopulated_fields(request, obj) if is_hub_admin(request.user) else {}
+
     def get_readonly_fields(self, request, obj=None):
         if is_hub_admin(request.user):
             return []
-        return ["kind", "name", "slug", "district", "sort_order", "is_active"]
+        # Whether awards go through 中标公示 is a procurement rule of the hub, not a window's text.
+        return ["kind", "name", "slug", "district", "sort_order", "is_active", "award_publicity"]
 
 
 @admin.register(WindowAdministrator)

@@ -42,6 +42,14 @@ class Window(models.Model):
     address = models.CharField(_("office address"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("open"), default=True)
+    award_publicity = models.BooleanField(
+        _("award publicity"),
+        default=True,
+        help_text=_(
+            "On: a chosen winning bid is published for a period in which other bidders may object, "
+            "and its service order is made when the period ends. Off: the order is made at once."
+        ),
+    )
     administrators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="WindowAdministrator",

@@ -16,6 +16,7 @@ from tests.factories import (
     EnterpriseUserFactory,
     HubAdminFactory,
     InstitutionUserFactory,
+    award_to_order,
     bidder,
     category,
     certified_enterprise,
@@ -28,8 +29,9 @@ from tests.factories import (
     window,
 )
 
-# "bidding" is open (deadline ahead); "closed" is bidding with the deadline passed.
-DEMAND_STATES = ["pending_review", "returned", "bidding", "closed", "awarded", "failed", "voided"]
+# "bidding" is open (deadline ahead); "closed" is bidding with the deadline passed;
+# "publicity": the institution's bid chosen, in 中标公示 (the window runs it).
+DEMAND_STATES = ["pending_review", "returned", "bidding", "closed", "publicity", "awarded", "failed", "voided"]
 STATUS_OF = {"closed": "bidding"}
 
 INSTITUTION_PRICE = "13579"
@@ -58,7 +60,8 @@ def make_world():
 def make_demand(world, state, *, attachments=True, **fields):
     """A demand of world["owner"] in `state`, with (from bidding on) a bid of the institution and one of the rival.
 
-    awarded: the institution's bid won. The demand has one attachment (需求说明.pdf).
+    awarded: the institution's bid won (through 中标公示 and its timer where the window runs it).
+    The demand has one attachment (需求说明.pdf).
     """
     owner = world["owner"]
     status = STATUS_OF.get(state, state)
@@ -68,10 +71,12 @@ def make_demand(world, state, *, attachments=True, **fields):
         demand = demand_in_state("bidding", enterprise=owner, **fields)
         place_bid(demand, world["institution"], price=INSTITUTION_PRICE)
         place_bid(demand, world["rival"], price=RIVAL_PRICE, proposal="两名会计师，十五天完成。", duration_days=15)
-        if state in ("closed", "awarded"):
+        if state in ("closed", "publicity", "awarded"):
             pass_bid_deadline(demand)
-        if state == "awarded":
+        if state == "publicity":
             demand_award(demand=demand, bid=bid_of(demand, world["institution"]), actor=owner)
+        elif state == "awarded":
+            award_to_order(demand, bid_of(demand, world["institution"]), owner)
         elif state == "failed":
             demand_fail(demand=demand, actor=owner, reason="没有合适的投标。")
         elif state == "voided":

@@ -88,7 +88,9 @@ _allow(["pending_review", "returned"], "delete", ["owner"], "deleted", None, [])
 _allow(["pending_review"], "approve", ["window_admin", "hub_admin"], S.BIDDING, DemandEvent.APPROVED, ["owner"])
 _allow(["pending_review"], "return", ["window_admin", "hub_admin"], S.RETURNED, DemandEvent.RETURNED, ["owner"])
 # 选标 only after the deadline (bids are sealed until then).
-_allow(["closed"], "award", ["owner"], S.AWARDED, DemandEvent.AWARDED, ["winner", "rival"])
+# The window runs 中标公示 (the default): the choice opens the publicity; the order waits for its end
+# (tests/demands/test_publicity.py; test_bids.py has the award of a window without it).
+_allow(["closed"], "award", ["owner"], S.PUBLICITY, DemandEvent.PUBLICITY_OPENED, ["winner", "rival"])
 _allow(["bidding", "closed"], "fail", ["owner"], S.FAILED, DemandEvent.FAILED, ["institution", "rival"])
 _allow(["bidding", "closed"], "void", ["owner"], S.VOIDED, DemandEvent.VOIDED, ["institution", "rival"])
 _allow(
@@ -106,7 +108,7 @@ REFUSED = [triple for triple in TRIPLES if triple not in ALLOWED]
 
 def chosen_bid(world, demand):
     """The bid 【选为中标单位】 is tried on: the institution's, or the rival's once the institution won."""
-    if demand.status == S.AWARDED:
+    if demand.status in (S.AWARDED, S.PUBLICITY):
         return bid_of(demand, world["rival"])
     bid = bid_of(demand, world["institution"])
     if bid is None:  # no bids before approval: try a bid on another demand
@@ -140,7 +142,7 @@ def run(action, demand, actor, world):
 
 
 def test_the_table_covers_every_triple():
-    assert len(TRIPLES) == 7 * 7 * 7
+    assert len(TRIPLES) == 8 * 7 * 7
     assert set(ALLOWED) <= set(TRIPLES)
     assert len(ALLOWED) == 17
     assert len(ALLOWED) + len(REFUSED) == len(TRIPLES)
@@ -221,8 +223,10 @@ def test_allowed_action_moves_the_state_logs_and_notifies(world, state, action, 
             assert demand.title in note.title
             assert note.url == reverse("demands:mine")
     elif action == "award":
-        assert demand.closed_at is not None
         assert demand.winning_bid == bid_of(demand, world["institution"])
+        assert demand.publicity_ends_at > timezone.now()
+        assert demand.order is None and demand.closed_at is None
+        assert set(Bid.objects.filter(demand=demand).values_list("status", flat=True)) == {BidStatus.SUBMITTED}
     elif action in ("fail", "void"):
         assert demand.close_reason == REASONS[action]
         assert demand.closed_at is not None
@@ -276,7 +280,7 @@ def test_a_colleague_of_the_owner_acts_for_the_enterprise(world):
     demand = make_demand(world, "closed")
     demand_award(demand=demand, bid=bid_of(demand, world["rival"]), actor=colleague)
     demand.refresh_from_db()
-    assert (demand.status, demand.winning_bid.institution) == (S.AWARDED, world["rival"].organisation)
+    assert (demand.status, demand.winning_bid.institution) == (S.PUBLICITY, world["rival"].organisation)
 
 
 def test_delete_removes_the_files_after_the_commit(world, django_capture_on_commit_callbacks):

@@ -30,6 +30,7 @@ from tests.factories import (
     certified_institution,
     order_document,
     pass_bid_deadline,
+    set_award_publicity,
     window,
 )
 from windows.actions import membership_apply
@@ -332,7 +333,9 @@ def test_bid_update_removes_only_the_bids_own_attachments(world):
 # 选为中标单位 -------------------------------------------------------------------------------------
 
 
-def test_award_makes_the_bid_win_the_others_lose_and_starts_an_order_in_service(world):
+def test_award_without_publicity_makes_the_bid_win_the_others_lose_and_starts_an_order_in_service(world):
+    """A window with 中标公示 off: the order at once (with it on: tests/demands/test_publicity.py)."""
+    set_award_publicity(False, "yinchuan")
     demand = make_demand(world, "bidding")
     third = bidder()
     withdrawn = submit(demand, third, price="100")

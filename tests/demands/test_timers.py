@@ -146,7 +146,10 @@ def test_after_the_reminder_the_enterprise_still_chooses(world):
     run_timers(timezone.now())
     demand_award(demand=demand, bid=bid_of(demand, world["rival"]), actor=world["owner"])
     demand.refresh_from_db()
-    assert demand.status == S.AWARDED
+    assert demand.status == S.PUBLICITY  # 中标公示 runs first; its end is the timer's
+    assert run_timers(timezone.now() + timedelta(days=30)) == [f"demand {demand.pk}: award publicity ended, order made"]
+    demand.refresh_from_db()
+    assert demand.status == S.AWARDED and demand.order is not None
     before = state_of_everything()
     assert run_timers(timezone.now() + timedelta(days=30)) == []
     assert state_of_everything() == before

@@ -31,6 +31,7 @@ from tests.factories import (
     pass_bid_deadline,
     pdf_upload,
     place_bid,
+    set_award_publicity,
 )
 from tests.once import with_token
 
@@ -373,7 +374,9 @@ def test_fail_and_void_need_a_reason(client, world, name, target):
     assert set(demand.bids.values_list("status", flat=True)) == {BidStatus.VOID}
 
 
-def test_choosing_the_winner_through_the_bid_details(client, world):
+def test_choosing_the_winner_through_the_bid_details_without_publicity(client, world):
+    """A window with 中标公示 off (with it on: tests/demands/test_publicity.py)."""
+    set_award_publicity(False, "yinchuan")
     demand = make_demand(world, "closed")
     rival_bid = bid_of(demand, world["rival"])
     client.force_login(world["owner"])

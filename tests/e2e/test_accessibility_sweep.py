@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.menu import menu_for
 from accounts.models import User
 from complaints.models import Complaint
-from demands.models import Demand
+from demands.models import Demand, DemandObjection
 from notifications.models import Notification
 from orders.models import Order
 from policies.models import Policy
@@ -132,6 +132,12 @@ def test_institution_pages(live_server, page, demo):
         ],
         bidding.get_absolute_url(),
         reverse("demands:hall"),
+        # 中标公示 on the demand's page, and 【提出异议】 (demo_institution's bid is not the chosen one).
+        *[
+            url
+            for demand in Demand.objects.filter(status="publicity").order_by("pk")[:1]
+            for url in (demand.get_absolute_url(), reverse("demands:objection_raise", args=[demand.pk]))
+        ],
     ]
     _run(page, live_server, paths)
 
@@ -151,6 +157,7 @@ def test_admin_pages(live_server, page, demo):
         reverse("admin:complaints_complaint_change", args=[Complaint.objects.order_by("pk").first().pk]),
         reverse("admin:windows_announcement_add"),
         reverse("admin:reimbursements_reimbursement_change", args=[Reimbursement.objects.order_by("pk").first().pk]),
+        reverse("admin:demands_demandobjection_change", args=[DemandObjection.objects.order_by("pk").first().pk]),
         reverse("supervision:dashboard"),
         reverse("supervision:economy"),
         reverse("supervision:survey"),

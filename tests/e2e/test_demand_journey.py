@@ -1,6 +1,8 @@
 """Manual 2.5.1–2.5.5 in a real browser: publish, modify and delete a demand before
 approval; an administrator approves; two institutions bid; 【选标】 → 【投标详情】 →
-【选为中标单位】 gives an order on both sides; other demands end in 【流标】 and 【废标】."""
+【选为中标单位】 opens 中标公示 on the demand's page; the other bidder 【提出异议】, an
+administrator rules 异议不成立 in admin, and when the period ends (the timer) there is
+an order on both sides; other demands end in 【流标】 and 【废标】."""
 
 import re
 from datetime import timedelta
@@ -9,6 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from demands.actions import demand_publicity_end_due
 from demands.models import Demand
 from orders.models import Order
 from tests.factories import (
@@ -142,8 +145,44 @@ def test_demand_from_publishing_to_the_winning_bid(live_server, page):
     expect(winner_card).to_contain_text("已认证")
     winner_card.get_by_role("link", name="选为中标单位").click()
     page.get_by_role("button", name="选为中标单位").click()
-    expect(page.get_by_text("银川质检中心 已中标，服务订单已进入服务中。")).to_be_visible()
+    expect(page.get_by_text("银川质检中心 正在中标公示")).to_be_visible()
+    publicity = page.get_by_test_id("publicity")
+    expect(publicity).to_contain_text("银川质检中心")
+    expect(publicity).to_contain_text("4800 元")
+    demand.refresh_from_db()
+    expect(publicity).to_contain_text(timezone.localtime(demand.publicity_ends_at).strftime("%Y-%m-%d %H:%M"))
+    expect(page.get_by_test_id("demand-status")).to_have_text("中标公示")
+    assert not Order.objects.filter(enterprise=enterprise.organisation).exists()
+    log_out(page, base)
+
+    # The other bidder 【提出异议】 from the demand's page (a reason is required).
+    log_in(page, base, first.username)
+    menu(page).get_by_role("link", name="我的投标").click()
+    page.get_by_role("link", name="枸杞干果农残与重金属检测").click()
+    page.get_by_role("link", name="提出异议").click()
+    page.get_by_role("button", name="提出异议").click()
+    expect(page.get_by_text("此项为必填项。")).to_be_visible()
+    page.get_by_label("异议理由").fill("中标单位的检测资质不含重金属项目。")
+    page.get_by_role("button", name="提出异议").click()
+    expect(page.get_by_test_id("own-objections")).to_contain_text("待处理")
+    log_out(page, base)
+
+    # An administrator rules in admin: 异议不成立, with the handling opinion.
+    log_in(page, base, admin.username, "/admin/demands/demandobjection/")
+    page.get_by_role("link", name=re.compile("枸杞干果")).first.click()
+    page.get_by_role("link", name="异议不成立").click()
+    page.get_by_label("原因").fill("经核实，中标单位资质包含重金属检测。")
+    page.get_by_role("button", name="异议不成立").click()
+    expect(page.locator(".messagelist")).to_contain_text("异议不成立")
+    log_out(page, base)
+
+    # The period ends: the timer makes the order.
+    assert demand_publicity_end_due(now=demand.publicity_ends_at) == [
+        f"demand {demand.pk}: award publicity ended, order made"
+    ]
     order = Order.objects.get(enterprise=enterprise.organisation)
+    log_in(page, base, enterprise.username)
+    menu(page).get_by_role("link", name="我申请的订单").click()
     expect(page.get_by_role("row", name=re.compile(order.number))).to_contain_text("服务中")
     menu(page).get_by_role("link", name="我发布的需求").click()
     expect(page.get_by_role("row", name=re.compile("枸杞干果农残与重金属检测"))).to_contain_text("已中标")

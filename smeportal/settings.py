@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "complaints",
     "reviews",
     "reimbursements",  # issue 16: 兑付 of service vouchers
+    "scorecards",  # issue 18: 服务机构信用档案 and the monthly rankings
     "supervision",
     "portal",
     "django.contrib.admin",
@@ -361,6 +362,13 @@ VOUCHER_SINGLE_INSTITUTION_MIN_ORDERS = env_int("VOUCHER_SINGLE_INSTITUTION_MIN_
 SUPERVISION_REPORT_DUE_DAY = env_int("SUPERVISION_REPORT_DUE_DAY", 10)
 COMPLAINT_WINDOW_DAYS = env_int("COMPLAINT_WINDOW_DAYS", 30)  # 【投诉】 on 已验收 orders for this long
 COMPLAINT_REPLY_DAYS = env_int("COMPLAINT_REPLY_DAYS", 3)  # no reply from the institution → escalated
+# 服务机构信用档案 (issue 18): fewer orders than this in the last 12 months show 样本不足
+# instead of a 综合评分 and never rank; a catalogue order (which has no expected date)
+# counts as on time when confirmed completed within this many days of acceptance;
+# each category of a monthly window ranking lists at most this many institutions.
+SCORECARD_MIN_ORDERS = env_int("SCORECARD_MIN_ORDERS", 5)
+SCORECARD_SERVICE_DAYS = env_int("SCORECARD_SERVICE_DAYS", 30)
+SCORECARD_RANKING_SIZE = env_int("SCORECARD_RANKING_SIZE", 10)
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -9,7 +9,7 @@ from smeportal.admin_transitions import AdminTransition, LogInline, TransitionAd
 from windows.admin_scoping import WindowScopedAdminMixin
 
 from .actions import service_approve, service_delist, service_reject
-from .models import Service, ServiceCategory, ServiceLog, ServiceStatus
+from .models import InstitutionScorecard, Service, ServiceCategory, ServiceLog, ServiceStatus
 
 
 class ServiceLogInline(LogInline):
@@ -119,3 +119,20 @@ class ServiceCategoryAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_filter = ["parent", "is_visible"]
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
+
+
+@admin.register(InstitutionScorecard)
+class InstitutionScorecardAdmin(admin.ModelAdmin):
+    """Computed by the scorecards app's timers from the logs: never typed in."""
+
+    list_display = ["institution", "composite_score", "recent_order_count", "computed_at"]
+    list_filter = ["computed_at"]
+    search_fields = ["institution__name"]
+    list_select_related = ["institution"]
+    readonly_fields = ["institution", "composite_score", "recent_order_count", "figures", "computed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

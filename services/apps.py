@@ -9,9 +9,9 @@ class ServicesConfig(AppConfig):
     def ready(self):
         from smeportal.pagecache import invalidate_on
 
-        from .models import Service, ServiceCategory
+        from .models import InstitutionScorecard, Service, ServiceCategory
 
-        invalidate_on(Service, Service.windows.through, ServiceCategory)
+        invalidate_on(Service, Service.windows.through, ServiceCategory, InstitutionScorecard)
         from accounts.menu import register
         from accounts.models import Role
         from windows.sections import register_section

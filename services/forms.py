@@ -15,7 +15,12 @@ SERVICE_SORT_LABELS = {
     "rating": _("Rating"),
     "orders": _("Orders"),
 }
-INSTITUTION_SORT_LABELS = {"rating": _("Rating"), "services": _("Number of services"), "newest": _("Newest")}
+INSTITUTION_SORT_LABELS = {
+    "rating": _("Rating"),
+    "score": _("Composite score"),
+    "services": _("Number of services"),
+    "newest": _("Newest"),
+}
 
 
 def category_filter_choices():

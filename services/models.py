@@ -244,3 +244,76 @@ class ServiceLog(models.Model):
 
     def __str__(self):
         return f"{self.service}: {self.from_status} → {self.to_status}"
+
+
+# 综合评分 (0–100) = the weighted mean of these parts, each between 0 and 1, over the
+# last 12 months (scorecards.figures.composite_score computes it). A part without data
+# (no reviews yet, no checked order) is left out and the other weights count for it, so
+# a missing figure neither helps nor hurts.
+COMPOSITE_WEIGHTS = {
+    "accepted_share": 20,
+    "on_time_share": 20,
+    "first_try_share": 20,
+    "review": 25,  # (overall score − 1) / 4
+    "no_upheld_complaint": 15,  # 1 − upheld complaints / orders
+}
+
+
+def composite_formula_text() -> str:
+    """The formula of 综合评分 as the pages state it."""
+    w = COMPOSITE_WEIGHTS
+    return _(
+        "Composite score (0–100), over the last 12 months = 100 × (%(accepted)s × share accepted + %(on_time)s × "
+        "share completed on time + %(first_try)s × share accepted as done at the first try + %(review)s × "
+        "(overall review score − 1) ÷ 4 + %(complaints)s × (1 − upheld complaints ÷ orders)) ÷ the sum of the "
+        "weights of the parts that have data. Institutions with fewer than %(min)s orders in the last 12 months "
+        "show “not enough orders” and come last."
+    ) % {
+        "accepted": w["accepted_share"],
+        "on_time": w["on_time_share"],
+        "first_try": w["first_try_share"],
+        "review": w["review"],
+        "complaints": w["no_upheld_complaint"],
+        "min": settings.SCORECARD_MIN_ORDERS,
+    }
+
+
+class InstitutionScorecard(models.Model):
+    """服务机构信用档案: an institution's figures, computed from the orders', demands',
+    complaints' and reviews' logs by the scorecards app (its timers), never typed in.
+
+    It lives here, below the apps it is computed from, so that 找机构 can sort by the
+    composite score with a join of its own and no import of a higher app.
+    """
+
+    institution = models.OneToOneField(
+        "accounts.Organisation",
+        verbose_name=_("service institution"),
+        on_delete=models.CASCADE,
+        related_name="scorecard",
+    )
+    # None while the institution has fewer orders in the last 12 months than
+    # SCORECARD_MIN_ORDERS: shown as 样本不足 and sorted last.
+    composite_score = models.DecimalField(
+        _("composite score"), max_digits=5, decimal_places=1, null=True, blank=True, db_index=True
+    )
+    recent_order_count = models.PositiveIntegerField(_("orders in the last 12 months"), default=0)
+    # {"recent": {figure: value}, "all_time": {figure: value}}; the figures and their
+    # definitions are listed in scorecards.figures.
+    figures = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("institution scorecard")
+        verbose_name_plural = _("institution scorecards")
+
+    def __str__(self):
+        return str(self.institution)
+
+    @property
+    def recent(self) -> dict:
+        return self.figures.get("recent", {})
+
+    @property
+    def all_time(self) -> dict:
+        return self.figures.get("all_time", {})

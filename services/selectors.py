@@ -28,6 +28,8 @@ SERVICE_SORTS = {
     "orders": ["-order_count", "-pk"],
 }
 INSTITUTION_SORTS = {
+    # 综合评分: institutions without a score (样本不足, or never computed) last.
+    "score": [F("scorecard__composite_score").desc(nulls_last=True), "-pk"],
     "rating": [F("rating_avg").desc(nulls_last=True), "-rating_count", "-pk"],
     "services": ["-listed_service_count", "-pk"],
     "newest": [F("certified_at").desc(nulls_last=True), "-pk"],
@@ -242,7 +244,9 @@ def search_institutions(filters: InstitutionFilters):
         # Only this sort needs the count per row; pages get theirs from attach_service_counts.
         queryset = queryset.annotate(listed_service_count=Coalesce(Subquery(_public_count_by_institution()), 0))
     return (
-        queryset.defer("search_vector")
+        # The scorecard comes in the same query (a one-to-one join): the page shows its 综合评分.
+        queryset.select_related("scorecard")
+        .defer("search_vector")
         .prefetch_related(
             Prefetch("certification_applications", queryset=_approved_profiles(), to_attr="approved_profiles"),
             Prefetch(

@@ -16,7 +16,7 @@ from smeportal.uploads import serve_private_file
 from .actions import service_delist, service_save, service_start_revision, service_submit
 from .forms import InstitutionSearchForm, ServiceForm, ServiceSearchForm
 from .institution_sections import render_institution_sections
-from .models import EDITABLE_STATUSES, Service, ServiceStatus
+from .models import EDITABLE_STATUSES, Service, ServiceStatus, composite_formula_text
 from .permissions import get_image_for_user, get_own_service
 from .selectors import (
     InstitutionFilters,
@@ -91,7 +91,9 @@ def institution_list(request):
     page = CappedPaginator(search_institutions(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     attach_service_counts(page.object_list)
     return render(
-        request, "services/institutions.html", {"form": form, "page": page, "query": query_without_page(request)}
+        request,
+        "services/institutions.html",
+        {"form": form, "page": page, "query": query_without_page(request), "formula": composite_formula_text()},
     )
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reviews",
     "reimbursements",  # issue 16: 兑付 of service vouchers
     "policies",  # issue 17: 政策法规 and 政策匹配
+    "scorecards",  # issue 18: 服务机构信用档案 and the monthly rankings
     "supervision",
     "portal",
     "django.contrib.admin",
@@ -365,6 +366,13 @@ COMPLAINT_REPLY_DAYS = env_int("COMPLAINT_REPLY_DAYS", 3)  # no reply from the i
 # 中标公示 (issue 18): how long the chosen winner is published before its order is made,
 # in working days (Saturdays and Sundays skipped); windows with award_publicity off skip it.
 DEMAND_AWARD_PUBLICITY_WORKING_DAYS = env_int("DEMAND_AWARD_PUBLICITY_WORKING_DAYS", 3)
+# 服务机构信用档案 (issue 18): fewer orders than this in the last 12 months show 样本不足
+# instead of a 综合评分 and never rank; a catalogue order (which has no expected date)
+# counts as on time when confirmed completed within this many days of acceptance;
+# each category of a monthly window ranking lists at most this many institutions.
+SCORECARD_MIN_ORDERS = env_int("SCORECARD_MIN_ORDERS", 5)
+SCORECARD_SERVICE_DAYS = env_int("SCORECARD_SERVICE_DAYS", 30)
+SCORECARD_RANKING_SIZE = env_int("SCORECARD_RANKING_SIZE", 10)
 
 # The address people reach the site at, for links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -36,6 +36,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("complaints/", include("complaints.urls")),
     path("reviews/", include("reviews.urls")),
+    path("scorecards/", include("scorecards.urls")),
     path("", include("portal.urls")),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

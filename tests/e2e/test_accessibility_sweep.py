@@ -20,6 +20,7 @@ from policies.models import Policy
 from portal.models import HelpTopic
 from reimbursements.models import Reimbursement
 from reviews.models import Review
+from scorecards.models import MonthlyRanking
 from services.models import Service
 from windows.models import Announcement, Window
 
@@ -61,7 +62,10 @@ def public_paths():
         *_first(services, 4),
         reverse("services:institutions"),
         reverse("services:institutions") + "?q=律师",
+        reverse("services:institutions") + "?sort=score",
         *[reverse("services:institution", args=[pk]) for pk in institution_ids],
+        reverse("scorecards:rankings"),
+        *_first(MonthlyRanking.objects.published().order_by("pk"), 1),
         reverse("demands:hall"),
         *_first(Demand.objects.filter(status="bidding").order_by("pk"), 2),
         *_first(Window.objects.filter(is_active=True).order_by("pk"), 4),

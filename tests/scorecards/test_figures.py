@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from demands.actions import bid_withdraw, demand_award
+from demands.actions import bid_withdraw
 from demands.models import Demand
 from orders.actions import order_check, order_finish, order_reject_check
 from orders.models import OrderEvent
@@ -15,6 +15,7 @@ from scorecards.figures import institution_figures
 from tests.complaints.helpers import complaint_in_state
 from tests.factories import (
     HubAdminFactory,
+    award_to_order,
     bidder,
     certified_enterprise,
     demand_in_state,
@@ -138,7 +139,7 @@ def test_bids_won_of_bids_submitted_leave_withdrawn_bids_out():
     won = demand_in_state("bidding")
     won_bid = place_bid(won, institution)
     pass_bid_deadline(won)
-    demand_award(demand=won, bid=won_bid, actor=won.created_by)
+    award_to_order(won, won_bid, won.created_by)  # through 中标公示 where the window runs it
     lost = demand_in_state("bidding")
     place_bid(lost, institution)
     withdrawn = demand_in_state("bidding")
